@@ -1,0 +1,157 @@
+"""The step loop: prompt, decide (constrained), validate, check permission, execute with a
+timeout, observe, and answer."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import AgentSettings
+from .decoding import DecodeError, decode, generate_text
+from .grammar import Choice, Matcher, format_call
+from .llm import LocalModel
+from .prompt import request_suffix, static_prefix
+from .tools import (Permission, PermissionDeniedError, Tool, ToolError, ToolRegistry,
+                    run_tool)
+
+MAX_PARALLEL_CALLS = 8
+
+
+@dataclass
+class Plan:
+    """One decision: the contract of `edgeagent plan`."""
+
+    calls: list[dict]
+    answer: str | None = None
+    escalate: dict | None = None
+    timing: dict = field(default_factory=dict)
+    tokens: dict = field(default_factory=dict)
+    text: str = ""  # the decision as the model wrote it
+
+    def to_json(self) -> dict:
+        return {"calls": self.calls, "answer": self.answer, "escalate": self.escalate,
+                "timing": self.timing, "tokens": self.tokens}
+
+
+@dataclass
+class Step:
+    call: dict
+    ok: bool
+    result: Any
+
+
+@dataclass
+class RunResult:
+    answer: str
+    steps: list[Step]
+    plans: list[Plan]
+
+
+class Agent:
+    def __init__(self, model: LocalModel, settings: AgentSettings,
+                 registry: ToolRegistry | None = None):
+        self.model = model
+        self.settings = settings
+        self.registry = registry or ToolRegistry()
+        self._prefix_tokens: dict[str, list[int]] = {}
+
+    # -- prompt -----------------------------------------------------------------------------
+    def prefix_tokens(self, tools: list[Tool]) -> list[int]:
+        text = static_prefix(tools)
+        if text not in self._prefix_tokens:
+            if len(self._prefix_tokens) > 16:
+                self._prefix_tokens.clear()
+            self._prefix_tokens[text] = [self.model.bos] + self.model.tokenize(text)
+        return self._prefix_tokens[text]
+
+    # -- one decision -----------------------------------------------------------------------
+    def plan(self, request: str, tools: list[Tool] | None = None,
+             history: list[tuple[str, str]] = (), context: str = "") -> Plan:
+        """Decide which calls answer `request`; never executes anything."""
+        start = time.perf_counter()
+        tools = list(self.registry) if tools is None else tools
+        prompt = self.prefix_tokens(tools) + self.model.tokenize(
+            request_suffix(request, history, context))
+        prefill = self.model.set_prompt(prompt)
+        matcher = Matcher.for_decision(tools, max_calls=MAX_PARALLEL_CALLS)
+        matcher, text, stats = decode(self.model, matcher)
+        calls = matcher.result
+        by_name = {t.name: t for t in tools}
+        for call in calls:  # the grammar already guarantees this; check again, never trust
+            by_name[call["name"]].validate(call["arguments"])
+        return Plan(
+            calls=calls, text=text,
+            timing={"total_ms": round((time.perf_counter() - start) * 1000, 1),
+                    "prefill_ms": round(prefill.prefill_ms, 1),
+                    "decode_ms": round(stats.ms, 1)},
+            tokens={"prompt": prefill.prompt_tokens,
+                    "completion": stats.completion_tokens,
+                    "cached": prefill.cached_tokens,
+                    "forced": stats.forced})
+
+    # -- the loop ---------------------------------------------------------------------------
+    def run(self, request: str, history: list[tuple[str, str]] = (), context: str = ""
+            ) -> RunResult:
+        tools = list(self.registry)
+        prompt = self.prefix_tokens(tools) + self.model.tokenize(
+            request_suffix(request, history, context))
+        steps: list[Step] = []
+        plans: list[Plan] = []
+        for _ in range(self.settings.max_steps):
+            self.model.set_prompt(prompt)
+            try:
+                matcher, text, _stats = decode(
+                    self.model, Matcher.for_decision(tools, max_calls=MAX_PARALLEL_CALLS))
+            except DecodeError as exc:
+                return RunResult(f"I could not decide on an action ({exc}).", steps, plans)
+            calls = matcher.result
+            plans.append(Plan(calls=calls, text=text))
+            prompt = prompt + self.model.tokenize(text)
+            if not calls:
+                break
+            for call in calls:
+                step = self.execute(call)
+                steps.append(step)
+                prompt += self.model.tokenize(f"Result: {self.observation(step)}\n")
+            # After the results the model either calls again or answers.
+            self.model.set_prompt(prompt)
+            _, chosen, _ = decode(self.model, Matcher((Choice(("Call:", "Answer:")),)))
+            if chosen == "Answer:":
+                break
+            prompt += self.model.tokenize("Call:")
+        prompt += self.model.tokenize("Answer:")
+        self.model.set_prompt(prompt)
+        answer, _ = generate_text(self.model, self.settings.max_answer_tokens)
+        if not answer and steps:  # a base model may say nothing; the last result still helps
+            answer = self.observation(steps[-1])
+        return RunResult(answer or "I have no answer to that.", steps, plans)
+
+    def execute(self, call: dict) -> Step:
+        """Validate, check permission and run one call; every failure becomes an observation."""
+        try:
+            tool = self.registry.get(call["name"])
+            arguments = tool.validate(call["arguments"])
+            self.check_permission(tool)
+            result = run_tool(tool, arguments, self.settings.tool_timeout_s)
+            return Step(call, True, result)
+        except ToolError as exc:
+            return Step(call, False, {"error": exc.code, "message": str(exc)})
+
+    def check_permission(self, tool: Tool) -> None:
+        if tool.permission is Permission.ACTUATE and not self.settings.allow_actuate:
+            raise PermissionDeniedError(
+                f"{tool.name} is an actuate tool and agent.allow_actuate is false")
+        if tool.permission is Permission.WRITE and not self.settings.allow_write:
+            raise PermissionDeniedError(f"{tool.name} writes and agent.allow_write is false")
+
+    def observation(self, step: Step) -> str:
+        text = step.result if isinstance(step.result, str) else json.dumps(
+            step.result, default=str, ensure_ascii=False)
+        text = " ".join(text.split())
+        budget = self.settings.observation_chars
+        return text if len(text) <= budget else text[:budget] + " [truncated]"
+
+
+__all__ = ["Agent", "Plan", "RunResult", "Step", "format_call"]

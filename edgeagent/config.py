@@ -1,0 +1,138 @@
+"""Settings: a TOML file overlaid with EDGEAGENT_* environment variables, validated by pydantic.
+
+Environment names are the key path in upper case joined by `__`, e.g. `EDGEAGENT_MODEL__N_CTX=2048`
+sets `[model] n_ctx`; `EDGEAGENT_STATE_DIR` sets the top-level `state_dir`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10 (JetPack 6)
+    import tomli as tomllib
+
+ENV_PREFIX = "EDGEAGENT_"
+
+
+def default_state_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "edgeagent"
+
+
+def default_config_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "edgeagent" / "config.toml"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ModelSettings(Section):
+    name: str = "gemma3-270m"           # a name from models/manifest.json
+    path: Optional[Path] = None          # or any GGUF file; overrides `name`
+    n_ctx: int = Field(4096, ge=256, le=131072)
+    n_threads: Optional[int] = Field(None, ge=1)  # default: the board's physical cores
+    n_batch: int = Field(512, ge=1)
+    prefix_cache: bool = True            # keep/save the static prefix's KV state
+
+
+class AgentSettings(Section):
+    max_steps: int = Field(4, ge=1, le=32)
+    tool_timeout_s: float = Field(10.0, gt=0)
+    observation_chars: int = Field(1200, ge=64)  # budget for a tool result fed back to the model
+    max_answer_tokens: int = Field(96, ge=8)
+    allow_write: bool = True
+    allow_actuate: bool = False          # actuate-class tools run only when this is true
+
+
+class ToolSettings(Section):
+    # list_dir/read_file see only these roots (no `..` or symlink escape).
+    file_roots: list[Path] = Field(default_factory=lambda: [Path.home()])
+    read_max_bytes: int = Field(64 * 1024, ge=1)
+
+
+class Settings(Section):
+    state_dir: Path = Field(default_factory=default_state_dir)
+    device_id: str = Field(default_factory=lambda: os.uname().nodename or "edge")
+    model: ModelSettings = Field(default_factory=ModelSettings)
+    agent: AgentSettings = Field(default_factory=AgentSettings)
+    tools: ToolSettings = Field(default_factory=ToolSettings)
+
+    @property
+    def models_dir(self) -> Path:
+        return self.state_dir / "models"
+
+    def show(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), indent=2)
+
+
+class ConfigError(ValueError):
+    """A bad config file, key or value; the message is one line naming the key."""
+
+
+def _env_overrides(environ: dict[str, str]) -> dict:
+    """EDGEAGENT_A__B=v -> {"a": {"b": v}}; values are parsed as JSON when they can be."""
+    out: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX + "CONFIG":
+            continue
+        path = name[len(ENV_PREFIX):].lower().split("__")
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        node = out
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"{name}: conflicts with another EDGEAGENT_ variable")
+        node[path[-1]] = value
+    return out
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_settings(path: str | Path | None = None, environ: dict[str, str] | None = None
+                  ) -> Settings:
+    """Read the config file (if any) and the environment; raise ConfigError naming the bad key."""
+    environ = dict(os.environ if environ is None else environ)
+    explicit = path or environ.get(ENV_PREFIX + "CONFIG")
+    config_path = Path(explicit) if explicit else default_config_path()
+    data: dict = {}
+    if config_path.exists():
+        try:
+            data = tomllib.loads(config_path.read_text())
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{config_path}: not valid TOML ({exc})") from None
+        except OSError as exc:
+            raise ConfigError(f"{config_path}: cannot read ({exc.strerror})") from None
+    elif explicit:
+        raise ConfigError(f"{config_path}: config file not found")
+    data = _merge(data, _env_overrides(environ))
+    try:
+        return Settings.model_validate(data)
+    except pydantic.ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        if err["type"] == "extra_forbidden":
+            raise ConfigError(f"unknown config key {key!r} (in {config_path} or "
+                              f"{ENV_PREFIX}{key.upper().replace('.', '__')})") from None
+        raise ConfigError(f"config key {key!r}: {err['msg']} (got {err.get('input')!r})") from None

@@ -1,0 +1,139 @@
+"""Constrained greedy decoding that never pays a whole-vocabulary grammar pass.
+
+At each step the greedy token is checked against the matcher alone (one cheap check); only when
+the grammar rejects it are the next candidates by logit tried, and only when all of those fail
+is the vocabulary filtered (by the characters the grammar allows next). Text the grammar forces
+(argument names, `=`, quotes, the rest of a tool name once its prefix is unique) is not sampled at
+all: it is tokenized and evaluated in one batch ("jump-forward").
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .grammar import Matcher
+from .llm import LocalModel
+
+TOP_CANDIDATES = 48
+
+
+class DecodeError(RuntimeError):
+    pass
+
+
+@dataclass
+class DecodeStats:
+    sampled: int = 0        # tokens chosen from the logits
+    forced: int = 0         # tokens emitted by jump-forward, evaluated in batches
+    rejected_greedy: int = 0  # greedy token refused by the grammar
+    full_scans: int = 0     # steps that needed the vocabulary filter
+    ms: float = 0.0
+    tokens: list[int] = field(default_factory=list)
+
+    @property
+    def completion_tokens(self) -> int:
+        return self.sampled + self.forced
+
+
+class VocabIndex:
+    """Token texts grouped by first character, for the rare step where the top candidates
+    all fail the grammar."""
+
+    def __init__(self, texts: list[str | None]):
+        self.texts = texts
+        groups: dict[str, list[int]] = defaultdict(list)
+        for tok, text in enumerate(texts):
+            if text:
+                groups[text[0]].append(tok)
+        self.by_first_char = {ch: np.array(toks, dtype=np.int64) for ch, toks in groups.items()}
+
+
+_indexes: dict[int, VocabIndex] = {}
+
+
+def vocab_index(model: LocalModel) -> VocabIndex:
+    key = id(model)
+    if key not in _indexes:
+        _indexes[key] = VocabIndex(model.token_texts)
+    return _indexes[key]
+
+
+def _accepts(matcher: Matcher, text: str | None) -> Matcher | None:
+    return matcher.feed(text) if text else None
+
+
+def pick_token(logits: np.ndarray, matcher: Matcher, index: VocabIndex, stats: DecodeStats
+               ) -> tuple[int, Matcher]:
+    """The highest-logit token the grammar allows, and the matcher after it."""
+    texts = index.texts
+    best = int(np.argmax(logits))
+    after = _accepts(matcher, texts[best])
+    if after is not None:
+        return best, after
+    stats.rejected_greedy += 1
+    top = np.argpartition(logits, -TOP_CANDIDATES)[-TOP_CANDIDATES:]
+    for tok in top[np.argsort(-logits[top])]:
+        after = _accepts(matcher, texts[tok])
+        if after is not None:
+            return int(tok), after
+    stats.full_scans += 1
+    allowed = [toks for ch, toks in index.by_first_char.items() if matcher.feed(ch) is not None]
+    if allowed:
+        candidates = np.concatenate(allowed)
+        for tok in candidates[np.argsort(-logits[candidates])]:
+            after = _accepts(matcher, texts[tok])
+            if after is not None:
+                return int(tok), after
+    raise DecodeError("no token of the vocabulary continues the call grammar")
+
+
+def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 256) -> tuple[Matcher, str,
+                                                                               DecodeStats]:
+    """Decode greedily from the model's current state until the matcher finishes."""
+    start = time.perf_counter()
+    stats = DecodeStats()
+    index = vocab_index(model)
+    pieces: list[str] = []
+    while not matcher.finished:
+        if stats.completion_tokens >= max_tokens:
+            raise DecodeError(f"the decision did not finish within {max_tokens} tokens")
+        # A trailing space is left to the sampler: the model's tokens carry spaces in front of
+        # words (" height"), so forcing a bare space would split a natural token in two.
+        forced = matcher.forced_text().rstrip(" ")
+        if forced:
+            tokens = model.tokenize(forced)
+            matcher = matcher.feed(forced)
+            stats.forced += len(tokens)
+            pieces.append(forced)
+        else:
+            tok, matcher = pick_token(model.logits(), matcher, index, stats)
+            tokens = [tok]
+            stats.sampled += 1
+            pieces.append(index.texts[tok])
+        stats.tokens.extend(tokens)
+        if not matcher.finished:  # the last token's logits are never needed
+            model.append(tokens)
+    stats.ms = (time.perf_counter() - start) * 1000
+    return matcher, "".join(pieces), stats
+
+
+def generate_text(model: LocalModel, max_tokens: int, stop: str = "\n") -> tuple[str, int]:
+    """Plain greedy text (a final answer) up to `stop`; returns the text and tokens used."""
+    texts = vocab_index(model).texts
+    out: list[str] = []
+    n = 0
+    for n in range(1, max_tokens + 1):
+        tok = int(np.argmax(model.logits()))
+        if tok == model.eos or texts[tok] is None:
+            break
+        text = texts[tok]
+        if stop in text:
+            out.append(text.split(stop)[0])
+            break
+        out.append(text)
+        model.append([tok])
+    return "".join(out).strip(), n

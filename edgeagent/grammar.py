@@ -1,0 +1,456 @@
+"""The call language and its incremental matcher.
+
+A decision is written in Python call syntax, which a base model has seen far more often than
+any tool-call JSON:
+
+    calculate_triangle_area(base=10, height=5)
+    get_weather(city="Paris"); get_weather(city="Rome")      (parallel calls)
+    none                                                      (no tool fits)
+
+The language is generated from the tool schemas: the name is one of the known tools, keyword
+arguments come in schema order, required ones cannot be skipped, and each value follows its
+property's type (strings without raw control characters, bounded lengths, no free whitespace).
+The matcher reads it one character at a time and can be cloned cheaply, so the decoder can test
+a candidate token without committing to it, and it reports the text the grammar forces next so
+the decoder can emit that text without sampling it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from .tools import Tool
+
+MAX_STRING_CHARS = 256
+MAX_ARRAY_ITEMS = 32
+NO_CALL = "none"
+
+# Frames answer a character with one of these actions.
+CONSUME, PUSH, REPLACE, DONE, DONE_CONSUMED = range(5)
+
+
+class Done:
+    """Returned by child_done when a frame completes as soon as its child does."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
+class Literal:
+    __slots__ = ("text", "i", "value")
+
+    def __init__(self, text: str, value: Any = None, i: int = 0):
+        self.text, self.value, self.i = text, value, i
+
+    def step(self, ch):
+        if ch != self.text[self.i]:
+            return None
+        if self.i + 1 == len(self.text):
+            return (DONE_CONSUMED, self.value)
+        return (CONSUME, Literal(self.text, self.value, self.i + 1))
+
+    def forced(self):
+        return self.text[self.i]
+
+
+class Choice:
+    """One of several literal options; options must be prefix-free. Yields values[option]."""
+
+    __slots__ = ("options", "values", "typed")
+
+    def __init__(self, options: Iterable[str], values: dict | None = None, typed: str = ""):
+        self.options = tuple(options)
+        self.values = values or {}
+        self.typed = typed
+
+    def step(self, ch):
+        typed = self.typed + ch
+        left = tuple(o for o in self.options if o.startswith(typed))
+        if not left:
+            return None
+        if typed in left:
+            return (DONE_CONSUMED, self.values.get(typed, typed))
+        return (CONSUME, Choice(left, self.values, typed))
+
+    def forced(self):
+        n = len(self.typed)
+        first = self.options[0][n]
+        return first if all(o[n] == first for o in self.options) else None
+
+
+class StringValue:
+    __slots__ = ("chars", "phase", "max_chars")
+
+    def __init__(self, max_chars: int = MAX_STRING_CHARS, chars: str = "", phase: int = 0):
+        self.max_chars, self.chars, self.phase = max_chars, chars, phase
+
+    def _next(self, chars, phase):
+        return (CONSUME, StringValue(self.max_chars, chars, phase))
+
+    def step(self, ch):
+        if self.phase == 0:
+            return self._next("", 1) if ch == '"' else None
+        if self.phase == 2:  # after a backslash
+            unescaped = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}.get(ch)
+            return None if unescaped is None else self._next(self.chars + unescaped, 1)
+        if ch == '"':
+            return (DONE_CONSUMED, self.chars)
+        if ord(ch) < 0x20 or len(self.chars) >= self.max_chars:
+            return None
+        if ch == "\\":
+            return self._next(self.chars, 2)
+        return self._next(self.chars + ch, 1)
+
+    def forced(self):
+        return '"' if self.phase == 0 else None
+
+
+_INT_PREFIX = re.compile(r"-?(0|[1-9]\d{0,15})?")
+_NUM_PREFIX = re.compile(r"-?((0|[1-9]\d{0,15})(\.\d{0,12})?)?")
+_INT_FULL = re.compile(r"-?(0|[1-9]\d{0,15})")
+_NUM_FULL = re.compile(r"-?(0|[1-9]\d{0,15})(\.\d{1,12})?")
+
+
+class NumberValue:
+    __slots__ = ("integer", "text")
+
+    def __init__(self, integer: bool, text: str = ""):
+        self.integer, self.text = integer, text
+
+    def step(self, ch):
+        prefix = _INT_PREFIX if self.integer else _NUM_PREFIX
+        if prefix.fullmatch(self.text + ch):
+            return (CONSUME, NumberValue(self.integer, self.text + ch))
+        full = _INT_FULL if self.integer else _NUM_FULL
+        if full.fullmatch(self.text):  # the number ended; the character belongs to the parent
+            return (DONE, int(self.text) if re.fullmatch(r"-?\d+", self.text)
+                    else float(self.text))
+        return None
+
+    def forced(self):
+        return None
+
+
+class ArrayValue:
+    __slots__ = ("item_schema", "items", "phase")
+
+    def __init__(self, item_schema: dict, items: tuple = (), phase: str = "open"):
+        self.item_schema, self.items, self.phase = item_schema, items, phase
+
+    def _at(self, phase, items=None):
+        return ArrayValue(self.item_schema, self.items if items is None else items, phase)
+
+    def step(self, ch):
+        if self.phase == "open":
+            return (CONSUME, self._at("first")) if ch == "[" else None
+        if self.phase in ("first", "after") and ch == "]":
+            return (DONE_CONSUMED, list(self.items))
+        if self.phase == "after":
+            if ch == "," and len(self.items) < MAX_ARRAY_ITEMS:
+                return (CONSUME, self._at("space"))
+            return None
+        if self.phase == "space":
+            return (CONSUME, self._at("item")) if ch == " " else None
+        # "first" or "item": the character starts a value
+        return (PUSH, self, value_frame(self.item_schema))
+
+    def child_done(self, value):
+        return self._at("after", self.items + (value,))
+
+    def forced(self):
+        if self.phase == "item":
+            return value_frame(self.item_schema).forced()
+        return {"open": "[", "space": " "}.get(self.phase)
+
+
+class Fields:
+    """Named values in schema order: keyword arguments `a=1, b=2)` or an object
+    `{"a": 1, "b": 2}`. A required field cannot be skipped; closing needs all required ones."""
+
+    __slots__ = ("fields", "style", "index", "values", "key")
+
+    STYLES = {  # open, first key, next key, close
+        "call": ("", "{}=", ", {}=", ")"),
+        "object": ("{", '"{}": ', ', "{}": ', "}"),
+    }
+
+    def __init__(self, fields: tuple, style: str, index: int = 0, values: tuple = (),
+                 key: str | None = None):
+        self.fields, self.style, self.index, self.values, self.key = (
+            fields, style, index, values, key)
+
+    def _with(self, **changes):
+        state = {"index": self.index, "values": self.values, "key": self.key, **changes}
+        return Fields(self.fields, self.style, **state)
+
+    def key_choice(self) -> Choice:
+        opener, first, nxt, close = self.STYLES[self.style]
+        fmt = first if not self.values else nxt
+        options, values = [], {}
+        for j in range(self.index, len(self.fields)):
+            name, _, required = self.fields[j]
+            option = (opener if not self.values else "") + fmt.format(name)
+            options.append(option)
+            values[option] = j
+            if required:
+                break
+        else:
+            option = (opener if not self.values else "") + close
+            if opener and not self.values:
+                option = opener + close
+            options.append(option)
+            values[option] = -1
+        return Choice(options, values)
+
+    def child(self):
+        if self.key is None:
+            return self.key_choice()
+        return value_frame(self.fields[self.index - 1][1])
+
+    def step(self, ch):
+        return (PUSH, self, self.child())
+
+    def child_done(self, value):
+        if self.key is None:  # a key (or the close) was chosen
+            if value == -1:
+                return Done(dict(self.values))
+            return self._with(index=value + 1, key=self.fields[value][0])
+        return self._with(values=self.values + ((self.key, value),), key=None)
+
+    def forced(self):
+        return self.child().forced()
+
+
+class FreeObject:
+    """An object with no declared properties: `{"any key": any value, ...}`."""
+
+    __slots__ = ("values", "phase", "key")
+
+    def __init__(self, values: tuple = (), phase: str = "open", key: str | None = None):
+        self.values, self.phase, self.key = values, phase, key
+
+    def step(self, ch):
+        if self.phase == "open":
+            return (CONSUME, FreeObject(phase="first")) if ch == "{" else None
+        if self.phase in ("first", "after") and ch == "}":
+            return (DONE_CONSUMED, dict(self.values))
+        if self.phase == "after":
+            return (PUSH, FreeObject(self.values, "key"), Literal(", ")) if ch == "," else None
+        if self.phase in ("first", "key"):
+            return (PUSH, FreeObject(self.values, "got_key"), StringValue(64))
+        if self.phase == "colon":
+            return (PUSH, FreeObject(self.values, "value", self.key), Literal(": "))
+        if self.phase == "value":
+            return (PUSH, FreeObject(self.values, "got_value", self.key), value_frame({}))
+        return None
+
+    def child_done(self, value):
+        if self.phase == "got_key":
+            return FreeObject(self.values, "colon", value)
+        if self.phase == "got_value":
+            return FreeObject(self.values + ((self.key, value),), "after")
+        return self  # a literal finished; the phase already says what comes next
+
+    def forced(self):
+        return {"open": "{", "colon": ":", "key": '"'}.get(self.phase)
+
+
+class AnyValue:
+    """A value with no declared type: the first character decides which kind."""
+
+    __slots__ = ()
+
+    def step(self, ch):
+        if ch == '"':
+            return (REPLACE, StringValue())
+        if ch == "-" or ch.isdigit():
+            return (REPLACE, NumberValue(False))
+        if ch in "TF":
+            return (REPLACE, boolean_frame())
+        if ch == "[":
+            return (REPLACE, ArrayValue({}))
+        if ch == "{":
+            return (REPLACE, FreeObject())
+        return None
+
+    def forced(self):
+        return None
+
+
+def boolean_frame() -> Choice:
+    return Choice(("True", "False"), {"True": True, "False": False})
+
+
+def value_frame(schema: dict):
+    """The frame that reads one value of `schema`."""
+    if "enum" in schema and schema["enum"]:
+        options = [python_literal(v) for v in schema["enum"]]
+        return Choice(_prefix_free(options), dict(zip(options, schema["enum"])))
+    kind = schema.get("type")
+    if kind == "string":
+        return StringValue(min(schema.get("maxLength", MAX_STRING_CHARS), MAX_STRING_CHARS))
+    if kind in ("integer", "number"):
+        return NumberValue(kind == "integer")
+    if kind == "boolean":
+        return boolean_frame()
+    if kind == "array":
+        return ArrayValue(schema.get("items", {}))
+    if kind == "object":
+        if schema.get("properties"):
+            return Fields(fields_of(schema), "object")
+        return FreeObject()
+    if kind == "null":
+        return Literal("None")
+    return AnyValue()
+
+
+def _prefix_free(options: list[str]) -> list[str]:
+    # Enum literals of numbers (e.g. 1 and 10) are not prefix-free; strings always are (quotes).
+    for a in options:
+        if any(b != a and b.startswith(a) for b in options):
+            raise ValueError(f"enum values {options} are ambiguous as literals")
+    return options
+
+
+def python_literal(value: Any) -> str:
+    """How a value is written in the call language (the inverse of the matcher)."""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if value is None:
+        return "None"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace(
+            "\n", "\\n").replace("\t", "\\t") + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(python_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{python_literal(str(k))}: {python_literal(v)}"
+                               for k, v in value.items()) + "}"
+    return repr(value)
+
+
+def fields_of(schema: dict) -> tuple:
+    required = set(schema.get("required", []))
+    return tuple((name, sub, name in required)
+                 for name, sub in schema.get("properties", {}).items())
+
+
+def format_call(name: str, arguments: dict) -> str:
+    return f"{name}(" + ", ".join(f"{k}={python_literal(v)}" for k, v in arguments.items()) + ")"
+
+
+class Decision:
+    """The top frame: `name(args)` calls separated by `; `, ended by a newline; or `none`."""
+
+    __slots__ = ("tools", "max_calls", "allow_none", "calls", "phase", "name")
+
+    def __init__(self, tools: dict[str, Tool], max_calls: int = 1, allow_none: bool = True,
+                 calls: tuple = (), phase: str = "name", name: str | None = None):
+        self.tools, self.max_calls, self.allow_none = tools, max_calls, allow_none
+        self.calls, self.phase, self.name = calls, phase, name
+
+    def _with(self, **changes):
+        state = {"calls": self.calls, "phase": self.phase, "name": self.name, **changes}
+        return Decision(self.tools, self.max_calls, self.allow_none, **state)
+
+    def child(self):
+        if self.phase == "name":
+            # A leading space belongs to the name so it is sampled together with it,
+            # as the model's tokenizer would write it after "Call:".
+            lead = " " if not self.calls else ""
+            options = {f"{lead}{n}(": n for n in self.tools}
+            if self.allow_none and not self.calls:
+                options[f"{lead}{NO_CALL}\n"] = None
+            return Choice(options, options)
+        if self.phase == "args":
+            return Fields(fields_of(self.tools[self.name].parameters), "call")
+        options = {"\n": "end"}
+        if len(self.calls) < self.max_calls:
+            options["; "] = "more"
+        return Choice(options, options)
+
+    def step(self, ch):
+        return (PUSH, self, self.child())
+
+    def child_done(self, value):
+        if self.phase == "name":
+            if value is None:
+                return Done([])
+            return self._with(phase="args", name=value)
+        if self.phase == "args":
+            return self._with(phase="more",
+                              calls=self.calls + ({"name": self.name, "arguments": value},))
+        if value == "end":
+            return Done(list(self.calls))
+        return self._with(phase="name", name=None)
+
+    def forced(self):
+        return self.child().forced()
+
+
+class Matcher:
+    """A stack of frames fed one character at a time; immutable, so cloning is free."""
+
+    __slots__ = ("stack", "result", "finished")
+
+    def __init__(self, stack: tuple, result: Any = None, finished: bool = False):
+        self.stack, self.result, self.finished = stack, result, finished
+
+    @classmethod
+    def for_decision(cls, tools: Iterable[Tool], max_calls: int = 1,
+                     allow_none: bool = True) -> "Matcher":
+        return cls((Decision({t.name: t for t in tools}, max_calls, allow_none),))
+
+    def feed(self, text: str) -> "Matcher | None":
+        """The matcher after `text`, or None if the language does not allow it."""
+        stack = list(self.stack)
+        result, finished = self.result, self.finished
+        for ch in text:
+            while True:
+                if finished:
+                    return None
+                action = stack[-1].step(ch)
+                if action is None:
+                    return None
+                kind = action[0]
+                if kind == CONSUME:
+                    stack[-1] = action[1]
+                    break
+                if kind == PUSH:
+                    stack[-1] = action[1]
+                    stack.append(action[2])
+                    continue
+                if kind == REPLACE:
+                    stack[-1] = action[1]
+                    continue
+                # DONE / DONE_CONSUMED: pop and hand the value up, maybe completing parents too
+                value = action[1]
+                stack.pop()
+                while stack:
+                    parent = stack[-1].child_done(value)
+                    if isinstance(parent, Done):
+                        value = parent.value
+                        stack.pop()
+                        continue
+                    stack[-1] = parent
+                    break
+                if not stack:
+                    result, finished = value, True
+                if kind == DONE_CONSUMED:
+                    break
+        return Matcher(tuple(stack), result, finished)
+
+    def forced_text(self, limit: int = 256) -> str:
+        """The text the language allows as the only continuation from here."""
+        out = []
+        matcher = self
+        while not matcher.finished and len(out) < limit:
+            ch = matcher.stack[-1].forced()
+            if ch is None:
+                break
+            out.append(ch)
+            matcher = matcher.feed(ch)
+        return "".join(out)

@@ -1,0 +1,127 @@
+"""The llama.cpp wrapper: one long-lived model, threads from the board's cores, and a KV cache
+that keeps whatever prefix the next prompt shares with what was evaluated before."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import psutil
+
+import llama_cpp
+
+
+def default_threads() -> int:
+    # Physical cores: hyper-threads slow llama.cpp's matrix kernels down on small boards.
+    return max(1, psutil.cpu_count(logical=False) or os.cpu_count() or 1)
+
+
+@dataclass
+class EvalStats:
+    prompt_tokens: int = 0
+    cached_tokens: int = 0
+    prefill_ms: float = 0.0
+
+
+class LocalModel:
+    """A GGUF model in llama.cpp, evaluated token by token under our control."""
+
+    def __init__(self, path: Path, n_ctx: int = 4096, n_threads: int | None = None,
+                 n_batch: int = 512, seed: int = 0):
+        self.path = Path(path)
+        self.n_threads = n_threads or default_threads()
+        self.llama = llama_cpp.Llama(
+            model_path=str(self.path), n_ctx=n_ctx, n_batch=n_batch, n_ubatch=n_batch,
+            n_threads=self.n_threads, n_threads_batch=self.n_threads, seed=seed,
+            # A full-size sliding-window cache lets us cut the KV back to any shared prefix
+            # (Gemma 3 uses SWA layers; a trimmed SWA cache would force a full re-prefill).
+            swa_full=True, verbose=False)
+        self.n_ctx = self.llama.n_ctx()
+        self.n_vocab = self.llama.n_vocab()
+        self.bos = self.llama.token_bos()
+        self.eos = self.llama.token_eos()
+        self._token_texts: list[str | None] | None = None
+
+    # -- tokens -----------------------------------------------------------------------------
+    def tokenize(self, text: str, bos: bool = False) -> list[int]:
+        return self.llama.tokenize(text.encode("utf-8"), add_bos=bos, special=False)
+
+    def detokenize(self, tokens: list[int]) -> str:
+        return self.llama.detokenize(tokens).decode("utf-8", errors="replace")
+
+    @property
+    def token_texts(self) -> list[str | None]:
+        """The text of every vocabulary entry; None for control tokens and partial UTF-8
+        bytes, which the constrained decoder never picks."""
+        if self._token_texts is None:
+            vocab = self.llama._model.vocab
+            buf = ctypes.create_string_buffer(256)
+            texts: list[str | None] = []
+            for tok in range(self.n_vocab):
+                n = llama_cpp.llama_token_to_piece(vocab, tok, buf, 256, 0, False)
+                piece = buf.raw[:max(n, 0)]
+                try:
+                    texts.append(piece.decode("utf-8") or None)
+                except UnicodeDecodeError:
+                    texts.append(None)
+            self._token_texts = texts
+        return self._token_texts
+
+    # -- evaluation -------------------------------------------------------------------------
+    @property
+    def evaluated(self) -> list[int]:
+        return self.llama.input_ids[: self.llama.n_tokens].tolist()
+
+    def set_prompt(self, tokens: list[int]) -> EvalStats:
+        """Make the KV cache hold exactly `tokens`, evaluating only what differs from what is
+        already there; the logits of the last token are then ready."""
+        if len(tokens) >= self.n_ctx:
+            raise ContextOverflowError(
+                f"prompt of {len(tokens)} tokens does not fit the context of {self.n_ctx} "
+                "(raise model.n_ctx or use fewer tools)")
+        start = time.perf_counter()
+        have = self.llama.input_ids[: self.llama.n_tokens]
+        common = 0
+        limit = min(len(have), len(tokens))
+        while common < limit and have[common] == tokens[common]:
+            common += 1
+        common = min(common, len(tokens) - 1)  # re-evaluate at least one token for its logits
+        self.llama.n_tokens = common
+        self.llama.eval(tokens[common:])
+        return EvalStats(len(tokens), common, (time.perf_counter() - start) * 1000)
+
+    def append(self, tokens: list[int]) -> None:
+        if self.llama.n_tokens + len(tokens) >= self.n_ctx:
+            raise ContextOverflowError(f"output does not fit the context of {self.n_ctx}")
+        self.llama.eval(tokens)
+
+    def logits(self) -> np.ndarray:
+        """The next-token logits after the last evaluated token (a view, not a copy)."""
+        ptr = llama_cpp.llama_get_logits_ith(self.llama._ctx.ctx, -1)
+        return np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
+
+    # -- state snapshots --------------------------------------------------------------------
+    def state_bytes(self) -> bytes:
+        ctx = self.llama._ctx.ctx
+        size = llama_cpp.llama_state_get_size(ctx)
+        buf = (ctypes.c_uint8 * size)()
+        n = llama_cpp.llama_state_get_data(ctx, buf, size)
+        return bytes(buf[:n])
+
+    def load_state_bytes(self, data: bytes, tokens: list[int]) -> None:
+        """Restore a snapshot taken when the KV held exactly `tokens`."""
+        ctx = self.llama._ctx.ctx
+        buf = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
+        if llama_cpp.llama_state_set_data(ctx, buf, len(data)) != len(data):
+            self.llama.n_tokens = 0
+            raise RuntimeError("llama.cpp rejected the state snapshot")
+        self.llama.input_ids[: len(tokens)] = tokens
+        self.llama.n_tokens = len(tokens)
+
+
+class ContextOverflowError(RuntimeError):
+    pass

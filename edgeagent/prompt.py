@@ -1,0 +1,100 @@
+"""The prompt: a static prefix (instructions, worked examples, the tool catalog) that stays
+byte-identical between decisions so its KV state can be kept, and a dynamic suffix (memory,
+earlier turns, the request)."""
+
+from __future__ import annotations
+
+from .grammar import NO_CALL
+from .tools import Tool
+
+INSTRUCTIONS = """\
+Each request below is answered with one line of Python that calls the tools listed before it.
+Argument values are taken from the request. Optional arguments are left out unless the request \
+gives them. Several calls are separated by "; ". When no tool fits the request, the line is: none
+"""
+
+# Worked examples for a base model with no chat template. They have tools of their own, so the
+# real catalog (and its KV state) can change without changing this text.
+EXAMPLES = '''\
+Tools:
+def get_weather(city: str, unit: Literal["celsius", "fahrenheit"] = None):
+    """Get the current weather in a city."""
+def convert_currency(amount: float, from_currency: str, to_currency: str):
+    """Convert an amount of money from one currency to another (ISO codes)."""
+def set_timer(minutes: int, label: str = None):
+    """Start a countdown timer."""
+
+Request: How warm is it in Lisbon right now, in fahrenheit?
+Call: get_weather(city="Lisbon", unit="fahrenheit")
+
+Request: Set a timer for 25 minutes.
+Call: set_timer(minutes=25)
+
+Request: Convert 250.5 EUR to USD and 100 GBP to JPY.
+Call: convert_currency(amount=250.5, from_currency="EUR", to_currency="USD"); \
+convert_currency(amount=100, from_currency="GBP", to_currency="JPY")
+
+Request: Write me a short poem about the sea.
+Call: none
+
+'''
+
+_TYPE_NAMES = {"integer": "int", "number": "float", "string": "str", "boolean": "bool",
+               "object": "dict", "null": "None"}
+MAX_DESCRIPTION_CHARS = 240
+
+
+def type_hint(schema: dict) -> str:
+    if schema.get("enum"):
+        return "Literal[" + ", ".join(_literal(v) for v in schema["enum"]) + "]"
+    kind = schema.get("type")
+    if kind == "array":
+        items = schema.get("items")
+        return f"list[{type_hint(items)}]" if items else "list"
+    return _TYPE_NAMES.get(kind, "Any")
+
+
+def _literal(value) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def _short(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= MAX_DESCRIPTION_CHARS else text[:MAX_DESCRIPTION_CHARS - 3] + "..."
+
+
+def render_tool(tool: Tool) -> str:
+    props = tool.parameters.get("properties", {})
+    required = set(tool.parameters.get("required", []))
+    params = [f"{name}: {type_hint(sub)}" + ("" if name in required else " = None")
+              for name, sub in props.items()]
+    lines = [f"def {tool.name}({', '.join(params)}):", f'    """{_short(tool.description)}']
+    for name, sub in props.items():
+        if sub.get("description"):
+            lines.append(f"    {name}: {_short(sub['description'])}")
+    lines[-1] += '"""'
+    return "\n".join(lines)
+
+
+def static_prefix(tools: list[Tool]) -> str:
+    catalog = "\n".join(render_tool(t) for t in tools)
+    return f"{INSTRUCTIONS}\n{EXAMPLES}Tools:\n{catalog}\n\n"
+
+
+def request_suffix(request: str, history: list[tuple[str, str]] = (), context: str = "") -> str:
+    """The dynamic part: optional memory context, earlier turns, then the request."""
+    parts = []
+    if context:
+        parts.append(f"Notes:\n{context.strip()}\n\n")
+    for role, text in history:
+        label = "Request" if role == "user" else "Answer"
+        parts.append(f"{label}: {_one_line(text)}\n")
+    parts.append(f"Request: {_one_line(request)}\nCall:")
+    return "".join(parts)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+__all__ = ["static_prefix", "request_suffix", "render_tool", "NO_CALL"]

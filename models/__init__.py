@@ -1,0 +1,1 @@
+"""Model manifest (data only)."""
