@@ -91,7 +91,7 @@ def pick_token(logits: np.ndarray, matcher: Matcher, index: VocabIndex, stats: D
     raise DecodeError("no token of the vocabulary continues the call grammar")
 
 
-def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 256) -> tuple[Matcher, str,
+def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512) -> tuple[Matcher, str,
                                                                                DecodeStats]:
     """Decode greedily from the model's current state until the matcher finishes."""
     start = time.perf_counter()

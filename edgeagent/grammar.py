@@ -381,8 +381,10 @@ class Decision:
                 return Done([])
             return self._with(phase="args", name=value)
         if self.phase == "args":
-            return self._with(phase="more",
-                              calls=self.calls + ({"name": self.name, "arguments": value},))
+            call = {"name": self.name, "arguments": value}
+            if call in self.calls:  # a small model's repetition loop: the decision is over
+                return Done(list(self.calls))
+            return self._with(phase="more", calls=self.calls + (call,))
         if value == "end":
             return Done(list(self.calls))
         return self._with(phase="name", name=None)

@@ -125,3 +125,12 @@ class LocalModel:
 
 class ContextOverflowError(RuntimeError):
     pass
+
+
+def open_model(settings, name: str | None = None) -> LocalModel:
+    """Load the configured (or named) model, verified, with the configured runtime settings."""
+    from .models import resolve  # models depends on config only; keep llm importable alone
+
+    path = resolve(settings, name)
+    m = settings.model
+    return LocalModel(path, n_ctx=m.n_ctx, n_threads=m.n_threads, n_batch=m.n_batch)

@@ -414,18 +414,19 @@ class Memory:
         or by another model); returns how many."""
         if self.embedder is None:
             return 0
-        done = 0
-        while True:
+        done, after = 0, -1
+        while True:  # keyset pagination: each batch starts where the last one ended
             rows = self._query(
                 "SELECT f.id, f.content FROM facts f LEFT JOIN fact_vectors v ON v.fact_id = f.id "
-                "AND v.model = ? WHERE v.fact_id IS NULL LIMIT ?", (self.embedder.name, batch))
+                "AND v.model = ? WHERE v.fact_id IS NULL AND f.id > ? ORDER BY f.id LIMIT ?",
+                (self.embedder.name, after, batch))
             if not rows:
                 return done
             vectors = self.embedder.embed([r["content"] for r in rows])
             with self._write() as conn:
                 for row, vector in zip(rows, vectors):
                     self._store_vector(conn, row["id"], vector)
-            done += len(rows)
+            done, after = done + len(rows), rows[-1]["id"]
 
     def search(self, query: str, limit: int = 5, mode: SearchMode = "hybrid",
                query_vector: np.ndarray | None = None, min_similarity: float | None = None
@@ -662,8 +663,9 @@ class Memory:
             if full:
                 conn.execute("VACUUM")
             else:
-                conn.execute("PRAGMA incremental_vacuum")
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                # Frees one page per step: fetchall() runs it to the end.
+                conn.execute("PRAGMA incremental_vacuum").fetchall()
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         return removed
 
     def _used_bytes(self) -> int:

@@ -61,14 +61,19 @@ def _ensure_migrations_table(db: sqlite_utils.Database) -> None:
 
 @migration
 def m001_facts(db):
-    # Times are unix seconds (REAL): retention compares them and they sort without parsing.
-    db["facts"].create(
-        {"id": int, "content": str, "hash": str, "core": int, "source": str,
-         "created_at": float, "updated_at": float},
-        pk="id",
-        not_null={"content", "hash", "core", "created_at", "updated_at"},
-        defaults={"core": 0},
-    )
+    # AUTOINCREMENT: ids are never reused, so a stale "#42" (from an old recall, a log, a second
+    # writer) can never forget or update a newer fact. Times are unix seconds (REAL): retention
+    # compares them and they sort without parsing.
+    db.execute("""
+        CREATE TABLE facts (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          content TEXT NOT NULL,
+          hash TEXT NOT NULL,
+          core INTEGER NOT NULL DEFAULT 0,
+          source TEXT,
+          created_at REAL NOT NULL,
+          updated_at REAL NOT NULL
+        )""")
     # The content hash is the de-duplication key: the same fact told twice is stored once.
     db["facts"].create_index(["hash"], unique=True)
     db["facts"].create_index(["core"])
