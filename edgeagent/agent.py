@@ -10,7 +10,7 @@ from typing import Any
 
 from .config import AgentSettings
 from .decoding import DecodeError, decode, generate_text
-from .grammar import Choice, Matcher, format_call
+from .grammar import NO_CALL, Choice, Grounding, Matcher, format_call
 from .llm import LocalModel
 from .prompt import request_suffix, static_prefix
 from .tools import (Permission, PermissionDeniedError, Tool, ToolError, ToolRegistry,
@@ -56,6 +56,7 @@ class Agent:
         self.settings = settings
         self.registry = registry or ToolRegistry()
         self._prefix_tokens: dict[str, list[int]] = {}
+        self._none_tokens: list[int] | None = None
 
     # -- prompt -----------------------------------------------------------------------------
     def prefix_tokens(self, tools: list[Tool]) -> list[int]:
@@ -75,8 +76,7 @@ class Agent:
         prompt = self.prefix_tokens(tools) + self.model.tokenize(
             request_suffix(request, history, context))
         prefill = self.model.set_prompt(prompt)
-        matcher = Matcher.for_decision(tools, max_calls=MAX_PARALLEL_CALLS)
-        matcher, text, stats = decode(self.model, matcher)
+        matcher, text, stats = self.decide(tools, request)
         calls = matcher.result
         by_name = {t.name: t for t in tools}
         for call in calls:  # the grammar already guarantees this; check again, never trust
@@ -91,6 +91,21 @@ class Agent:
                     "cached": prefill.cached_tokens,
                     "forced": stats.forced})
 
+    def decide(self, tools: list[Tool], request: str):
+        """Constrained decoding of one decision from the model's current state."""
+        ground = Grounding(request) if self.settings.ground_optional_args else None
+        matcher = Matcher.for_decision(tools, max_calls=MAX_PARALLEL_CALLS, ground=ground)
+        return decode(self.model, matcher, first_step_bias=self._none_bias())
+
+    def _none_bias(self) -> dict[int, float]:
+        if not self.settings.none_bias:
+            return {}
+        if self._none_tokens is None:
+            texts = self.model.token_texts
+            self._none_tokens = [t for t, text in enumerate(texts)
+                                 if text and text.strip() and f" {NO_CALL}\n".startswith(text)]
+        return {t: self.settings.none_bias for t in self._none_tokens}
+
     # -- the loop ---------------------------------------------------------------------------
     def run(self, request: str, history: list[tuple[str, str]] = (), context: str = ""
             ) -> RunResult:
@@ -102,8 +117,7 @@ class Agent:
         for _ in range(self.settings.max_steps):
             self.model.set_prompt(prompt)
             try:
-                matcher, text, _stats = decode(
-                    self.model, Matcher.for_decision(tools, max_calls=MAX_PARALLEL_CALLS))
+                matcher, text, _stats = self.decide(tools, request)
             except DecodeError as exc:
                 return RunResult(f"I could not decide on an action ({exc}).", steps, plans)
             calls = matcher.result

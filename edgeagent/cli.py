@@ -56,6 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("doctor", help="check the model, llama.cpp, threads and memory")
 
+    p = sub.add_parser("eval", help="accuracy benchmarks")
+    p.add_argument("suite", choices=["bfcl"])
+    p.add_argument("--data", required=True, help="directory with BFCL_v4_*.json files")
+    p.add_argument("--category", default="simple_python",
+                   help="a BFCL category, a comma-separated list, or all")
+    p.add_argument("--limit", type=int, help="only the first N items of each category")
+    p.add_argument("--model", help="model name from the manifest")
+    p.add_argument("--out", help="per-item JSONL file (default: STATE_DIR/eval/...)")
+
     try:
         from .memory_cli import add_memory_parser
         add_memory_parser(sub)
@@ -340,6 +349,29 @@ def cmd_doctor(args, settings: Settings) -> int:
     return 1 if problems else 0
 
 
+def cmd_eval(args, settings: Settings) -> int:
+    from .bfcl import CATEGORIES
+    from .evaluate import evaluate, format_table
+    categories = list(CATEGORIES) if args.category == "all" else args.category.split(",")
+    unknown = [c for c in categories if c not in CATEGORIES]
+    if unknown:
+        raise UsageError(f"unknown BFCL category {unknown[0]!r} (known: {', '.join(CATEGORIES)})")
+    if not Path(args.data).is_dir():
+        raise UsageError(f"{args.data}: not a directory")
+    agent = _agent(settings)
+    out_path = Path(args.out) if args.out else (
+        settings.state_dir / "eval" / f"bfcl-{settings.model.name}-{int(time.time())}.jsonl")
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    summaries = []
+    with out_path.open("w") as out:
+        for category in categories:
+            summaries.append(evaluate(agent, args.data, category, args.limit, out))
+            print(json.dumps(summaries[-1]), file=sys.stderr)
+    print(format_table(summaries))
+    print(f"per-item results: {out_path}")
+    return 0
+
+
 def cmd_memory(args, settings: Settings) -> int:
     from .memory_cli import run_memory_command
     return run_memory_command(args, settings)
@@ -347,7 +379,7 @@ def cmd_memory(args, settings: Settings) -> int:
 
 COMMANDS = {"plan": cmd_plan, "ask": cmd_ask, "chat": cmd_chat, "tools": cmd_tools,
             "models": cmd_models, "config": cmd_config, "doctor": cmd_doctor,
-            "memory": cmd_memory}
+            "memory": cmd_memory, "eval": cmd_eval}
 
 
 if __name__ == "__main__":

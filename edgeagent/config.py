@@ -53,6 +53,9 @@ class AgentSettings(Section):
     max_answer_tokens: int = Field(96, ge=8)
     allow_write: bool = True
     allow_actuate: bool = False          # actuate-class tools run only when this is true
+    # Decision techniques (each switchable, for the ablation table in the README):
+    ground_optional_args: bool = True    # optional arguments only take values the request states
+    none_bias: float = 0.0               # added to the logit of declining ("none"); <0 declines less
 
 
 class ToolSettings(Section):

@@ -91,9 +91,11 @@ def pick_token(logits: np.ndarray, matcher: Matcher, index: VocabIndex, stats: D
     raise DecodeError("no token of the vocabulary continues the call grammar")
 
 
-def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512) -> tuple[Matcher, str,
-                                                                               DecodeStats]:
-    """Decode greedily from the model's current state until the matcher finishes."""
+def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512,
+           first_step_bias: dict[int, float] | None = None
+           ) -> tuple[Matcher, str, DecodeStats]:
+    """Decode greedily from the model's current state until the matcher finishes.
+    `first_step_bias` shifts the logits of the first sampled token (e.g. declining)."""
     start = time.perf_counter()
     stats = DecodeStats()
     index = vocab_index(model)
@@ -110,7 +112,12 @@ def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512) -> tuple[
             stats.forced += len(tokens)
             pieces.append(forced)
         else:
-            tok, matcher = pick_token(model.logits(), matcher, index, stats)
+            logits = model.logits()
+            if first_step_bias and stats.sampled == 0:
+                logits = logits.copy()
+                for tok, bias in first_step_bias.items():
+                    logits[tok] += bias
+            tok, matcher = pick_token(logits, matcher, index, stats)
             tokens = [tok]
             stats.sampled += 1
             pieces.append(index.texts[tok])

@@ -82,13 +82,18 @@ class Choice:
 
 
 class StringValue:
-    __slots__ = ("chars", "phase", "max_chars")
+    """A double-quoted string; with `ground`, only text that occurs in the request."""
 
-    def __init__(self, max_chars: int = MAX_STRING_CHARS, chars: str = "", phase: int = 0):
-        self.max_chars, self.chars, self.phase = max_chars, chars, phase
+    __slots__ = ("chars", "phase", "max_chars", "ground")
+
+    def __init__(self, max_chars: int = MAX_STRING_CHARS, chars: str = "", phase: int = 0,
+                 ground: str | None = None):
+        self.max_chars, self.chars, self.phase, self.ground = max_chars, chars, phase, ground
 
     def _next(self, chars, phase):
-        return (CONSUME, StringValue(self.max_chars, chars, phase))
+        if self.ground is not None and chars.lower() not in self.ground:
+            return None
+        return (CONSUME, StringValue(self.max_chars, chars, phase, self.ground))
 
     def step(self, ch):
         if self.phase == 0:
@@ -97,7 +102,7 @@ class StringValue:
             unescaped = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}.get(ch)
             return None if unescaped is None else self._next(self.chars + unescaped, 1)
         if ch == '"':
-            return (DONE_CONSUMED, self.chars)
+            return (DONE_CONSUMED, self.chars) if self.chars or self.ground is None else None
         if ord(ch) < 0x20 or len(self.chars) >= self.max_chars:
             return None
         if ch == "\\":
@@ -109,25 +114,33 @@ class StringValue:
 
 
 _INT_PREFIX = re.compile(r"-?(0|[1-9]\d{0,15})?")
-_NUM_PREFIX = re.compile(r"-?((0|[1-9]\d{0,15})(\.\d{0,12})?)?")
 _INT_FULL = re.compile(r"-?(0|[1-9]\d{0,15})")
-_NUM_FULL = re.compile(r"-?(0|[1-9]\d{0,15})(\.\d{1,12})?")
+# Every prefix this accepts can still be completed (no dead ends such as "1.e").
+_NUM_PREFIX = re.compile(r"-?((0|[1-9]\d{0,15})((\.\d{1,12})?([eE]-?\d{0,3})?|\.)?)?")
+_NUM_FULL = re.compile(r"-?(0|[1-9]\d{0,15})(\.\d{1,12})?([eE]-?\d{1,3})?")
+
+
+def number_value(text: str) -> int | float:
+    return float(text) if any(c in text for c in ".eE") else int(text)
 
 
 class NumberValue:
-    __slots__ = ("integer", "text")
+    """A number; with `allowed`, only one of those literals (numbers grounded in the request)."""
 
-    def __init__(self, integer: bool, text: str = ""):
-        self.integer, self.text = integer, text
+    __slots__ = ("integer", "text", "allowed")
+
+    def __init__(self, integer: bool, text: str = "", allowed: frozenset | None = None):
+        self.integer, self.text, self.allowed = integer, text, allowed
 
     def step(self, ch):
+        text = self.text + ch
         prefix = _INT_PREFIX if self.integer else _NUM_PREFIX
-        if prefix.fullmatch(self.text + ch):
-            return (CONSUME, NumberValue(self.integer, self.text + ch))
+        if prefix.fullmatch(text) and (
+                self.allowed is None or any(a.startswith(text) for a in self.allowed)):
+            return (CONSUME, NumberValue(self.integer, text, self.allowed))
         full = _INT_FULL if self.integer else _NUM_FULL
-        if full.fullmatch(self.text):  # the number ended; the character belongs to the parent
-            return (DONE, int(self.text) if re.fullmatch(r"-?\d+", self.text)
-                    else float(self.text))
+        if full.fullmatch(self.text) and (self.allowed is None or self.text in self.allowed):
+            return (DONE, number_value(self.text))  # the character belongs to the parent
         return None
 
     def forced(self):
@@ -168,47 +181,54 @@ class ArrayValue:
 
 class Fields:
     """Named values in schema order: keyword arguments `a=1, b=2)` or an object
-    `{"a": 1, "b": 2}`. A required field cannot be skipped; closing needs all required ones."""
+    `{"a": 1, "b": 2}`. A required field cannot be skipped; closing needs all required ones.
+    With a Grounding, optional fields only take values the request states."""
 
-    __slots__ = ("fields", "style", "index", "values", "key")
+    __slots__ = ("fields", "style", "ground", "index", "values", "key")
 
     STYLES = {  # open, first key, next key, close
         "call": ("", "{}=", ", {}=", ")"),
         "object": ("{", '"{}": ', ', "{}": ', "}"),
     }
 
-    def __init__(self, fields: tuple, style: str, index: int = 0, values: tuple = (),
-                 key: str | None = None):
-        self.fields, self.style, self.index, self.values, self.key = (
-            fields, style, index, values, key)
+    def __init__(self, fields: tuple, style: str, ground: Grounding | None = None,
+                 index: int = 0, values: tuple = (), key: str | None = None):
+        self.fields, self.style, self.ground = fields, style, ground
+        self.index, self.values, self.key = index, values, key
 
     def _with(self, **changes):
         state = {"index": self.index, "values": self.values, "key": self.key, **changes}
-        return Fields(self.fields, self.style, **state)
+        return Fields(self.fields, self.style, self.ground, **state)
+
+    def _frame(self, j: int):
+        name, schema, required = self.fields[j]
+        if required or self.ground is None:
+            return value_frame(schema)
+        return self.ground.value_frame(schema, name)
 
     def key_choice(self) -> Choice:
         opener, first, nxt, close = self.STYLES[self.style]
+        lead = opener if not self.values else ""
         fmt = first if not self.values else nxt
         options, values = [], {}
         for j in range(self.index, len(self.fields)):
             name, _, required = self.fields[j]
-            option = (opener if not self.values else "") + fmt.format(name)
+            if not required and self._frame(j) is None:
+                continue
+            option = lead + fmt.format(name)
             options.append(option)
             values[option] = j
             if required:
                 break
         else:
-            option = (opener if not self.values else "") + close
-            if opener and not self.values:
-                option = opener + close
-            options.append(option)
-            values[option] = -1
+            options.append(lead + close)
+            values[lead + close] = -1
         return Choice(options, values)
 
     def child(self):
         if self.key is None:
             return self.key_choice()
-        return value_frame(self.fields[self.index - 1][1])
+        return self._frame(self.index - 1)
 
     def step(self, ch):
         return (PUSH, self, self.child())
@@ -332,6 +352,55 @@ def python_literal(value: Any) -> str:
     return repr(value)
 
 
+_NUMBER_IN_TEXT = re.compile(r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE]-?\d+)?")
+_NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+                 "twenty": 20, "hundred": 100, "thousand": 1000}
+
+
+class Grounding:
+    """What the request itself says: its text and its numbers. Optional arguments may only take
+    values found here, so a small model cannot invent them (BFCL: "omit unless stated")."""
+
+    def __init__(self, request: str):
+        self.text = request.lower()
+        literals = set()
+        for match in _NUMBER_IN_TEXT.finditer(request):
+            literals.add(match.group().replace(",", ""))
+        words = set(re.findall(r"[a-z]+", self.text))
+        literals |= {str(v) for w, v in _NUMBER_WORDS.items() if w in words}
+        numbers = set()
+        for lit in literals:
+            value = float(lit)
+            numbers.add(lit)
+            numbers.add(repr(value))
+            if value.is_integer() and abs(value) < 1e15:
+                numbers.add(str(int(value)))
+        self.integers = frozenset(n for n in numbers if _INT_FULL.fullmatch(n))
+        self.numbers = frozenset(n for n in numbers if _NUM_FULL.fullmatch(n))
+
+    def mentions(self, name: str) -> bool:
+        words = [w for w in re.split(r"[_\W]+", name.lower()) if len(w) > 2]
+        return any(w in self.text for w in words)
+
+    def value_frame(self, schema: dict, name: str):
+        """The frame for an optional argument, or None when the request does not state it:
+        an enum value it names, or a value of an argument whose name it mentions."""
+        if schema.get("enum"):
+            stated = [v for v in schema["enum"] if str(v).lower() in self.text]
+            return value_frame({**schema, "enum": stated}) if stated else None
+        if not self.mentions(name):
+            return None
+        kind = schema.get("type")
+        if kind == "integer":
+            return NumberValue(True, allowed=self.integers) if self.integers else None
+        if kind == "number":
+            return NumberValue(False, allowed=self.numbers) if self.numbers else None
+        if kind == "string":
+            return StringValue(ground=self.text)
+        return value_frame(schema)
+
+
 def fields_of(schema: dict) -> tuple:
     required = set(schema.get("required", []))
     return tuple((name, sub, name in required)
@@ -345,16 +414,17 @@ def format_call(name: str, arguments: dict) -> str:
 class Decision:
     """The top frame: `name(args)` calls separated by `; `, ended by a newline; or `none`."""
 
-    __slots__ = ("tools", "max_calls", "allow_none", "calls", "phase", "name")
+    __slots__ = ("tools", "max_calls", "allow_none", "ground", "calls", "phase", "name")
 
     def __init__(self, tools: dict[str, Tool], max_calls: int = 1, allow_none: bool = True,
-                 calls: tuple = (), phase: str = "name", name: str | None = None):
+                 ground: Grounding | None = None, calls: tuple = (), phase: str = "name",
+                 name: str | None = None):
         self.tools, self.max_calls, self.allow_none = tools, max_calls, allow_none
-        self.calls, self.phase, self.name = calls, phase, name
+        self.ground, self.calls, self.phase, self.name = ground, calls, phase, name
 
     def _with(self, **changes):
         state = {"calls": self.calls, "phase": self.phase, "name": self.name, **changes}
-        return Decision(self.tools, self.max_calls, self.allow_none, **state)
+        return Decision(self.tools, self.max_calls, self.allow_none, self.ground, **state)
 
     def child(self):
         if self.phase == "name":
@@ -366,7 +436,7 @@ class Decision:
                 options[f"{lead}{NO_CALL}\n"] = None
             return Choice(options, options)
         if self.phase == "args":
-            return Fields(fields_of(self.tools[self.name].parameters), "call")
+            return Fields(fields_of(self.tools[self.name].parameters), "call", self.ground)
         options = {"\n": "end"}
         if len(self.calls) < self.max_calls:
             options["; "] = "more"
@@ -402,9 +472,9 @@ class Matcher:
         self.stack, self.result, self.finished = stack, result, finished
 
     @classmethod
-    def for_decision(cls, tools: Iterable[Tool], max_calls: int = 1,
-                     allow_none: bool = True) -> "Matcher":
-        return cls((Decision({t.name: t for t in tools}, max_calls, allow_none),))
+    def for_decision(cls, tools: Iterable[Tool], max_calls: int = 1, allow_none: bool = True,
+                     ground: Grounding | None = None) -> "Matcher":
+        return cls((Decision({t.name: t for t in tools}, max_calls, allow_none, ground),))
 
     def feed(self, text: str) -> "Matcher | None":
         """The matcher after `text`, or None if the language does not allow it."""

@@ -21,21 +21,29 @@ def get_weather(city: str, unit: Literal["celsius", "fahrenheit"] = None):
     """Get the current weather in a city."""
 def convert_currency(amount: float, from_currency: str, to_currency: str):
     """Convert an amount of money from one currency to another (ISO codes)."""
-def set_timer(minutes: int, label: str = None):
-    """Start a countdown timer."""
+def count_words(text: str):
+    """Count the words in a text."""
 
 Request: How warm is it in Lisbon right now, in fahrenheit?
 Call: get_weather(city="Lisbon", unit="fahrenheit")
+Result: {"city": "Lisbon", "temperature": 68, "unit": "fahrenheit", "sky": "clear"}
+Answer: It is 68 degrees fahrenheit and clear in Lisbon.
 
-Request: Set a timer for 25 minutes.
-Call: set_timer(minutes=25)
+Request: How many words are in "the quick brown fox"?
+Call: count_words(text="the quick brown fox")
+Result: 4
+Answer: There are 4 words.
 
 Request: Convert 250.5 EUR to USD and 100 GBP to JPY.
 Call: convert_currency(amount=250.5, from_currency="EUR", to_currency="USD"); \
 convert_currency(amount=100, from_currency="GBP", to_currency="JPY")
+Result: 271.9
+Result: 19050.0
+Answer: 250.5 EUR is 271.90 USD, and 100 GBP is 19050 JPY.
 
 Request: Write me a short poem about the sea.
 Call: none
+Answer: None of my tools can do that.
 
 '''
 
