@@ -12,6 +12,7 @@ from .config import AgentSettings
 from .decoding import DecodeError, decode, generate_text
 from .grammar import NO_CALL, Choice, Grounding, Matcher, format_call
 from .llm import LocalModel
+from .prefix_cache import PrefixCache
 from .prompt import request_suffix, static_prefix
 from .tools import (Permission, PermissionDeniedError, Tool, ToolError, ToolRegistry,
                     run_tool)
@@ -51,10 +52,11 @@ class RunResult:
 
 class Agent:
     def __init__(self, model: LocalModel, settings: AgentSettings,
-                 registry: ToolRegistry | None = None):
+                 registry: ToolRegistry | None = None, prefix_cache: PrefixCache | None = None):
         self.model = model
         self.settings = settings
         self.registry = registry or ToolRegistry()
+        self.prefix_cache = prefix_cache
         self._prefix_tokens: dict[str, list[int]] = {}
         self._none_tokens: list[int] | None = None
 
@@ -73,9 +75,12 @@ class Agent:
         """Decide which calls answer `request`; never executes anything."""
         start = time.perf_counter()
         tools = list(self.registry) if tools is None else tools
-        prompt = self.prefix_tokens(tools) + self.model.tokenize(
-            request_suffix(request, history, context))
+        prefix = self.prefix_tokens(tools)
+        restored = self.prefix_cache.ensure(prefix) if self.prefix_cache else None
+        prompt = prefix + self.model.tokenize(request_suffix(request, history, context))
         prefill = self.model.set_prompt(prompt)
+        prefix_ms = restored.ms if restored else 0.0
+        prefilled_now = len(prefix) if restored and restored.source == "prefill" else 0
         matcher, text, stats = self.decide(tools, request)
         calls = matcher.result
         by_name = {t.name: t for t in tools}
@@ -84,11 +89,12 @@ class Agent:
         return Plan(
             calls=calls, text=text,
             timing={"total_ms": round((time.perf_counter() - start) * 1000, 1),
-                    "prefill_ms": round(prefill.prefill_ms, 1),
+                    "prefill_ms": round(prefix_ms + prefill.prefill_ms, 1),
                     "decode_ms": round(stats.ms, 1)},
             tokens={"prompt": prefill.prompt_tokens,
                     "completion": stats.completion_tokens,
-                    "cached": prefill.cached_tokens,
+                    "cached": prefill.cached_tokens - prefilled_now,
+                    "prefix": restored.source if restored else "kv",
                     "forced": stats.forced})
 
     def decide(self, tools: list[Tool], request: str):

@@ -114,7 +114,11 @@ def _tools_from_file(path: str | None, settings: Settings):
 def _agent(settings: Settings, registry=None):
     from .agent import Agent
     from .llm import open_model
-    return Agent(open_model(settings), settings.agent, registry)
+    from .prefix_cache import PrefixCache
+    model = open_model(settings)
+    cache = PrefixCache(model, settings.state_dir / "prefix" if settings.model.prefix_cache
+                        else None)
+    return Agent(model, settings.agent, registry, cache)
 
 
 def _emit(obj: dict, out: IO[str] = sys.stdout) -> None:

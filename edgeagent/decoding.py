@@ -10,7 +10,6 @@ all: it is tokenized and evaluated in one batch ("jump-forward").
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,53 +38,31 @@ class DecodeStats:
         return self.sampled + self.forced
 
 
-class VocabIndex:
-    """Token texts grouped by first character, for the rare step where the top candidates
-    all fail the grammar."""
-
-    def __init__(self, texts: list[str | None]):
-        self.texts = texts
-        groups: dict[str, list[int]] = defaultdict(list)
-        for tok, text in enumerate(texts):
-            if text:
-                groups[text[0]].append(tok)
-        self.by_first_char = {ch: np.array(toks, dtype=np.int64) for ch, toks in groups.items()}
-
-
-_indexes: dict[int, VocabIndex] = {}
-
-
-def vocab_index(model: LocalModel) -> VocabIndex:
-    key = id(model)
-    if key not in _indexes:
-        _indexes[key] = VocabIndex(model.token_texts)
-    return _indexes[key]
-
-
 def _accepts(matcher: Matcher, text: str | None) -> Matcher | None:
     return matcher.feed(text) if text else None
 
 
-def pick_token(logits: np.ndarray, matcher: Matcher, index: VocabIndex, stats: DecodeStats
+def pick_token(logits: np.ndarray, matcher: Matcher, model: LocalModel, stats: DecodeStats
                ) -> tuple[int, Matcher]:
     """The highest-logit token the grammar allows, and the matcher after it."""
-    texts = index.texts
+    text = model.token_text
     best = int(np.argmax(logits))
-    after = _accepts(matcher, texts[best])
+    after = _accepts(matcher, text(best))
     if after is not None:
         return best, after
     stats.rejected_greedy += 1
     top = np.argpartition(logits, -TOP_CANDIDATES)[-TOP_CANDIDATES:]
     for tok in top[np.argsort(-logits[top])]:
-        after = _accepts(matcher, texts[tok])
+        after = _accepts(matcher, text(int(tok)))
         if after is not None:
             return int(tok), after
     stats.full_scans += 1
-    allowed = [toks for ch, toks in index.by_first_char.items() if matcher.feed(ch) is not None]
+    allowed = [toks for ch, toks in model.tokens_by_first_char.items()
+               if matcher.feed(ch) is not None]
     if allowed:
         candidates = np.concatenate(allowed)
         for tok in candidates[np.argsort(-logits[candidates])]:
-            after = _accepts(matcher, texts[tok])
+            after = _accepts(matcher, text(int(tok)))
             if after is not None:
                 return int(tok), after
     raise DecodeError("no token of the vocabulary continues the call grammar")
@@ -98,7 +75,6 @@ def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512,
     `first_step_bias` shifts the logits of the first sampled token (e.g. declining)."""
     start = time.perf_counter()
     stats = DecodeStats()
-    index = vocab_index(model)
     pieces: list[str] = []
     while not matcher.finished:
         if stats.completion_tokens >= max_tokens:
@@ -117,10 +93,10 @@ def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512,
                 logits = logits.copy()
                 for tok, bias in first_step_bias.items():
                     logits[tok] += bias
-            tok, matcher = pick_token(logits, matcher, index, stats)
+            tok, matcher = pick_token(logits, matcher, model, stats)
             tokens = [tok]
             stats.sampled += 1
-            pieces.append(index.texts[tok])
+            pieces.append(model.token_text(tok))
         stats.tokens.extend(tokens)
         if not matcher.finished:  # the last token's logits are never needed
             model.append(tokens)
@@ -130,14 +106,13 @@ def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512,
 
 def generate_text(model: LocalModel, max_tokens: int, stop: str = "\n") -> tuple[str, int]:
     """Plain greedy text (a final answer) up to `stop`; returns the text and tokens used."""
-    texts = vocab_index(model).texts
     out: list[str] = []
     n = 0
     for n in range(1, max_tokens + 1):
         tok = int(np.argmax(model.logits()))
-        if tok == model.eos or texts[tok] is None:
+        text = model.token_text(tok)
+        if tok == model.eos or text is None:
             break
-        text = texts[tok]
         if stop in text:
             out.append(text.split(stop)[0])
             break

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import os
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +32,12 @@ class LocalModel:
     """A GGUF model in llama.cpp, evaluated token by token under our control."""
 
     def __init__(self, path: Path, n_ctx: int = 4096, n_threads: int | None = None,
-                 n_batch: int = 512, seed: int = 0):
+                 n_batch: int = 512, seed: int = 0, model_id: str | None = None):
         self.path = Path(path)
+        stat = self.path.stat()
+        # What a saved KV state depends on: the weights (sha256 when known) and the context.
+        self.identity = f"{model_id or f'{self.path}:{stat.st_size}:{stat.st_mtime_ns}'}" \
+                        f":ctx{n_ctx}"
         self.n_threads = n_threads or default_threads()
         self.llama = llama_cpp.Llama(
             model_path=str(self.path), n_ctx=n_ctx, n_batch=n_batch, n_ubatch=n_batch,
@@ -44,7 +49,10 @@ class LocalModel:
         self.n_vocab = self.llama.n_vocab()
         self.bos = self.llama.token_bos()
         self.eos = self.llama.token_eos()
-        self._token_texts: list[str | None] | None = None
+        self._vocab = self.llama._model.vocab
+        self._piece_buf = ctypes.create_string_buffer(256)
+        self._token_cache: dict[int, str | None] = {}
+        self._by_first_char: dict[str, np.ndarray] | None = None
 
     # -- tokens -----------------------------------------------------------------------------
     def tokenize(self, text: str, bos: bool = False) -> list[int]:
@@ -53,23 +61,35 @@ class LocalModel:
     def detokenize(self, tokens: list[int]) -> str:
         return self.llama.detokenize(tokens).decode("utf-8", errors="replace")
 
+    def token_text(self, tok: int) -> str | None:
+        """The text of one vocabulary entry; None for control tokens and partial UTF-8 bytes,
+        which the constrained decoder never picks. Looked up lazily: a decision touches a few
+        hundred entries, and reading all 262k costs half a second at every start."""
+        text = self._token_cache.get(tok, False)
+        if text is False:
+            n = llama_cpp.llama_token_to_piece(self._vocab, tok, self._piece_buf, 256, 0, False)
+            try:
+                text = self._piece_buf.raw[:max(n, 0)].decode("utf-8") or None
+            except UnicodeDecodeError:
+                text = None
+            self._token_cache[tok] = text
+        return text
+
     @property
     def token_texts(self) -> list[str | None]:
-        """The text of every vocabulary entry; None for control tokens and partial UTF-8
-        bytes, which the constrained decoder never picks."""
-        if self._token_texts is None:
-            vocab = self.llama._model.vocab
-            buf = ctypes.create_string_buffer(256)
-            texts: list[str | None] = []
-            for tok in range(self.n_vocab):
-                n = llama_cpp.llama_token_to_piece(vocab, tok, buf, 256, 0, False)
-                piece = buf.raw[:max(n, 0)]
-                try:
-                    texts.append(piece.decode("utf-8") or None)
-                except UnicodeDecodeError:
-                    texts.append(None)
-            self._token_texts = texts
-        return self._token_texts
+        return [self.token_text(tok) for tok in range(self.n_vocab)]
+
+    @property
+    def tokens_by_first_char(self) -> dict[str, np.ndarray]:
+        """The vocabulary grouped by first character, built on first need: the decoder's
+        rare fallback when no top candidate fits the grammar."""
+        if self._by_first_char is None:
+            groups: dict[str, list[int]] = defaultdict(list)
+            for tok, text in enumerate(self.token_texts):
+                if text:
+                    groups[text[0]].append(tok)
+            self._by_first_char = {ch: np.array(t, dtype=np.int64) for ch, t in groups.items()}
+        return self._by_first_char
 
     # -- evaluation -------------------------------------------------------------------------
     @property
@@ -131,6 +151,10 @@ def open_model(settings, name: str | None = None) -> LocalModel:
     """Load the configured (or named) model, verified, with the configured runtime settings."""
     from .models import resolve  # models depends on config only; keep llm importable alone
 
+    from .models import get_entry
+
     path = resolve(settings, name)
     m = settings.model
-    return LocalModel(path, n_ctx=m.n_ctx, n_threads=m.n_threads, n_batch=m.n_batch)
+    model_id = None if (m.path and not name) else get_entry(name or m.name).sha256
+    return LocalModel(path, n_ctx=m.n_ctx, n_threads=m.n_threads, n_batch=m.n_batch,
+                      model_id=model_id)

@@ -1,0 +1,81 @@
+"""The static prefix's state: kept, restored from disk, and rebuilt (never loaded) when the
+file is corrupt, truncated or made for another model or catalog."""
+
+import json
+
+import pytest
+
+from edgeagent.agent import Agent
+from edgeagent.prefix_cache import PrefixCache
+from edgeagent.tools import tools_from_definitions
+
+TOOLS = tools_from_definitions([
+    {"name": "water_plant", "description": "Water a plant.", "parameters": {"type": "dict",
+     "properties": {"plant": {"type": "string"}, "ml": {"type": "integer"}},
+     "required": ["plant", "ml"]}},
+    {"name": "open_window", "description": "Open a window.", "parameters": {"type": "dict",
+     "properties": {"room": {"type": "string"}}, "required": ["room"]}},
+])
+REQUEST = "Give the basil 200 ml of water."
+
+
+@pytest.fixture
+def fresh(model, settings, tmp_path):
+    """An agent whose model KV is empty, with a prefix cache in a temporary directory."""
+    def make():
+        model.llama.n_tokens = 0
+        return Agent(model, settings.agent, prefix_cache=PrefixCache(model, tmp_path))
+    return make
+
+
+def test_prefill_then_kv_then_disk_give_the_same_decision(fresh, tmp_path):
+    agent = fresh()
+    cold = agent.plan(REQUEST, TOOLS)
+    assert cold.tokens["prefix"] == "prefill" and cold.tokens["cached"] == 0
+    assert len(list(tmp_path.glob("*.state"))) == 1
+    warm = agent.plan(REQUEST, TOOLS)
+    assert warm.tokens["prefix"] == "kv"
+    restarted = fresh().plan(REQUEST, TOOLS)
+    assert restarted.tokens["prefix"] == "disk"
+    assert restarted.tokens["cached"] >= restarted.tokens["prompt"] // 2
+    assert cold.text == warm.text == restarted.text
+
+
+def test_ram_copy_serves_alternating_catalogs(fresh):
+    agent = fresh()
+    other = TOOLS[:1]
+    agent.plan(REQUEST, TOOLS)
+    agent.plan(REQUEST, other)
+    assert agent.plan(REQUEST, TOOLS).tokens["prefix"] == "ram"
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "other_model", "garbage_header"])
+def test_damaged_state_is_rebuilt_not_loaded(fresh, tmp_path, damage):
+    reference = fresh().plan(REQUEST, TOOLS)
+    path = next(tmp_path.glob("*.state"))
+    data = path.read_bytes()
+    header, payload = data.split(b"\n", 1)
+    if damage == "flip":
+        middle = len(payload) // 2
+        payload = payload[:middle] + bytes([payload[middle] ^ 0xFF]) + payload[middle + 1:]
+    elif damage == "truncate":
+        payload = payload[: len(payload) // 3]
+    elif damage == "other_model":
+        fields = json.loads(header)
+        fields["model"] = "someone-else" + fields["model"]
+        header = json.dumps(fields).encode()
+    else:
+        header = b"{not json"
+    path.write_bytes(header + b"\n" + payload)
+    again = fresh().plan(REQUEST, TOOLS)
+    assert again.tokens["prefix"] == "prefill"
+    assert again.text == reference.text
+    assert path.exists() and path.read_bytes() != header + b"\n" + payload  # rewritten
+
+
+def test_changed_catalog_gets_its_own_state(fresh, tmp_path):
+    fresh().plan(REQUEST, TOOLS)
+    changed = tools_from_definitions([{**TOOLS[0].spec(), "description": "Water a plant now."},
+                                      TOOLS[1].spec()])
+    assert fresh().plan(REQUEST, changed).tokens["prefix"] == "prefill"
+    assert len(list(tmp_path.glob("*.state"))) == 2

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The README's test command: set up a virtualenv, install edgeagent with its test extras and
+# the models the tests use, then run the whole suite against the real default model.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+.venv/bin/pip install --quiet --upgrade pip
+.venv/bin/pip install --quiet -e '.[test]'
+.venv/bin/edgeagent models install gemma3-270m
+.venv/bin/python -m pytest -q "$@"
