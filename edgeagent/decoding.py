@@ -10,7 +10,7 @@ all: it is tokenized and evaluated in one batch ("jump-forward").
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -31,7 +31,6 @@ class DecodeStats:
     rejected_greedy: int = 0  # greedy token refused by the grammar
     full_scans: int = 0     # steps that needed the vocabulary filter
     ms: float = 0.0
-    tokens: list[int] = field(default_factory=list)
 
     @property
     def completion_tokens(self) -> int:
@@ -76,6 +75,7 @@ def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512,
     start = time.perf_counter()
     stats = DecodeStats()
     pieces: list[str] = []
+    pending: list[int] = []  # chosen but not yet evaluated: a sampled token + forced text
     while not matcher.finished:
         if stats.completion_tokens >= max_tokens:
             raise DecodeError(f"the decision did not finish within {max_tokens} tokens")
@@ -87,19 +87,20 @@ def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512,
             matcher = matcher.feed(forced)
             stats.forced += len(tokens)
             pieces.append(forced)
-        else:
-            logits = model.logits()
-            if first_step_bias and stats.sampled == 0:
-                logits = logits.copy()
-                for tok, bias in first_step_bias.items():
-                    logits[tok] += bias
-            tok, matcher = pick_token(logits, matcher, model, stats)
-            tokens = [tok]
-            stats.sampled += 1
-            pieces.append(model.token_text(tok))
-        stats.tokens.extend(tokens)
-        if not matcher.finished:  # the last token's logits are never needed
-            model.append(tokens)
+            pending += tokens
+            continue
+        if pending:  # one batch for the last sampled token and the text forced after it
+            model.append(pending)
+            pending = []
+        logits = model.logits()
+        if first_step_bias and stats.sampled == 0:
+            logits = logits.copy()
+            for tok, bias in first_step_bias.items():
+                logits[tok] += bias
+        tok, matcher = pick_token(logits, matcher, model, stats)
+        stats.sampled += 1
+        pieces.append(model.token_text(tok))
+        pending = [tok]
     stats.ms = (time.perf_counter() - start) * 1000
     return matcher, "".join(pieces), stats
 
