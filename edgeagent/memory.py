@@ -12,6 +12,7 @@ is cheap next to the model; set NORMAL for bulk loads on a UPS-backed machine.
 
 import hashlib
 import json
+import logging
 import re
 import sqlite3
 import threading
@@ -25,33 +26,23 @@ import numpy as np
 import sqlite_utils
 from pydantic import Field
 
-from .config import Section
+from .config import MemorySettings
+from .embeddings import EmbeddingError
 from .migrations import migrate
+
+log = logging.getLogger(__name__)
+_warned: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        log.warning(message)
+
 
 DAY = 86400.0
 RRF_K = 60  # the usual reciprocal-rank-fusion constant: damps the head of each list
 SearchMode = Literal["hybrid", "fts", "vector"]
-
-
-class MemorySettings(Section):
-    db_file: str = "memory.db"                 # inside state_dir
-    synchronous: Literal["NORMAL", "FULL"] = "FULL"  # FULL survives power loss, see module doc
-    busy_timeout_ms: int = Field(5000, ge=0)   # the daemon and the CLI share the file
-    max_facts: int = Field(20000, ge=1)        # non-core facts beyond this go, least recent first
-    fact_max_age_days: float = Field(0, ge=0)  # non-core facts untouched this long go; 0 = keep
-    fact_max_chars: int = Field(1000, ge=16)   # a fact is a sentence or two, not a document
-    core_facts_limit: int = Field(16, ge=0)    # core facts are in every prompt: keep them few
-    max_turns: int = Field(5000, ge=10)        # turns kept (and, separately, summaries)
-    max_age_days: float = Field(30, ge=0)      # turns and summaries older than this go; 0 = keep
-    max_db_mb: float = Field(64, gt=0)         # size budget of the file on a small SD card
-    prompt_budget_tokens: int = Field(384, ge=16)  # default budget of context_for()
-    turn_budget_tokens: int = Field(768, ge=32)    # live turns per session before compaction
-    keep_recent_turns: int = Field(2, ge=1)    # never compacted, so the last exchange stays verbatim
-    recall_k: int = Field(5, ge=1, le=50)      # facts offered to the prompt per request
-    # Cosine below which a vector-only match is noise, not a memory (this encoder puts unrelated
-    # sentences at 0.0-0.2); applied to the prompt block and the recall tool.
-    min_similarity: float = Field(0.25, ge=-1, le=1)
-    maintenance_every: int = Field(200, ge=1)  # writes between automatic retention passes
 
 
 class FactNotFound(KeyError):
@@ -109,17 +100,28 @@ to was we were what when where which who why will with would you your about any 
 _WORD = re.compile(r"\w+")
 
 
-def fts_query(text: str, max_terms: int = 16) -> str | None:
-    """An FTS5 query that ORs the request's content words (quoted, so user text can never be
-    FTS syntax); None when nothing searchable is left."""
+def fts_terms(text: str, max_terms: int = 16) -> list[str]:
+    """The request's content words as quoted FTS5 strings (so user text can never be FTS
+    syntax), in order, without stop words and repeats."""
     words: list[str] = []
     for word in _WORD.findall(text.casefold()):
         if word in STOPWORDS or (len(word) < 2 and not word.isdigit()) or word in words:
             continue
         words.append(word)
-    if not words:
-        return None
-    return " OR ".join(f'"{w}"' for w in words[:max_terms])
+    return [f'"{w}"' for w in words[:max_terms]]
+
+
+def fts_query(text: str, max_terms: int = 16) -> str | None:
+    """An FTS5 query that ORs the request's content words; None when none are left."""
+    return " OR ".join(fts_terms(text, max_terms)) or None
+
+
+# BM25 costs ~1.7 us per matching row here, and an OR query scores every row that has any of
+# its words: "robot" alone matches a third of 100k facts (58 ms). So words matching more than
+# COMMON_TERM_ROWS rows are dropped when rarer words are there (their IDF adds little), and the
+# rarest words are kept while their matches stay under SCORED_ROWS.
+COMMON_TERM_ROWS = 2000
+SCORED_ROWS = 4000
 
 
 def rrf(*rankings: list[int], k: int = RRF_K) -> list[tuple[int, float]]:
@@ -287,11 +289,25 @@ class Memory:
                 "forget or demote one first")
 
     def _embed(self, texts: list[str]) -> np.ndarray | None:
-        return None if self.embedder is None or not texts else self.embedder.embed(texts)
+        """Vectors for new text, or None: a fact is stored without its vector rather than lost
+        when the model is missing or broken (a later search fills the vector in)."""
+        if self.embedder is None or not texts:
+            return None
+        try:
+            return self.embedder.embed(texts)
+        except EmbeddingError as exc:
+            _warn_once(f"facts are stored without vectors: {exc}")
+            return None
 
     def _store_vector(self, conn: sqlite3.Connection, fact_id: int, vector: np.ndarray) -> None:
-        conn.execute("INSERT OR REPLACE INTO fact_vectors (fact_id, model, vector) VALUES (?, ?, ?)",
+        conn.execute("INSERT OR REPLACE INTO fact_vectors (fact_id, model, vector) "
+                     "VALUES (?, ?, ?)",
                      (fact_id, self.embedder.name, vector.astype(np.float16).tobytes()))
+
+    def _cache_vector(self, fact_id: int, vector: np.ndarray) -> None:
+        # Rounded like the stored copy, so results do not depend on when the matrix was loaded.
+        if self._vectors is not None:
+            self._vectors.add(fact_id, vector.astype(np.float16).astype(np.float32))
 
     def remember(self, content: str, core: bool = False, source: str | None = "agent") -> Fact:
         """Store a fact, or touch the existing one with the same content hash (its `is_new` is
@@ -317,8 +333,9 @@ class Memory:
                     (content, digest, int(core), source, now, now)).lastrowid, True
             if vectors is not None:
                 self._store_vector(conn, fact_id, vectors[0])
-        if vectors is not None and self._vectors is not None:
-            self._vectors.add(fact_id, vectors[0])
+        if vectors is not None:
+            with self._lock:
+                self._cache_vector(fact_id, vectors[0])
         self._after_write()
         fact = self.get(fact_id)
         fact.is_new = is_new
@@ -354,11 +371,11 @@ class Memory:
                              "WHERE id = ?", (new_content, digest, int(want_core), now, fact_id))
                 if vectors is not None:
                     self._store_vector(conn, fact_id, vectors[0])
-        if self._vectors is not None:
-            if keep_id != fact_id:
+        with self._lock:
+            if keep_id != fact_id and self._vectors is not None:
                 self._vectors.remove(fact_id)
             elif vectors is not None:
-                self._vectors.add(fact_id, vectors[0])
+                self._cache_vector(fact_id, vectors[0])
         self._after_write()
         return self.get(keep_id)
 
@@ -366,8 +383,9 @@ class Memory:
         """Delete a fact (its search entry and vector go with it); False if there was none."""
         with self._write() as conn:
             deleted = conn.execute("DELETE FROM facts WHERE id = ?", (fact_id,)).rowcount > 0
-        if deleted and self._vectors is not None:
-            self._vectors.remove(fact_id)
+        with self._lock:
+            if deleted and self._vectors is not None:
+                self._vectors.remove(fact_id)
         return deleted
 
     def get(self, fact_id: int) -> Fact | None:
@@ -388,12 +406,39 @@ class Memory:
         return [Fact.from_row(r) for r in rows]
 
     def _fts_ids(self, table: str, query: str, limit: int) -> list[int]:
-        match = fts_query(query)
-        if match is None:
+        """Row ids of `table` ranked by BM25 for the words of `query`, with a bounded cost."""
+        terms = fts_terms(query)
+        if not terms:
             return []
-        rows = self._query(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ? "
-                           "ORDER BY rank LIMIT ?", (match, limit))
-        return [r["rowid"] for r in rows]
+        fts = f"{table}_fts"
+        with self._lock:
+            conn = self.db.conn
+
+            def matches(match: str, cap: int) -> int:  # stops counting at cap: cheap
+                return conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} "
+                                    "MATCH ? LIMIT ?)", (match, cap)).fetchone()[0]
+
+            counts = {term: matches(term, COMMON_TERM_ROWS + 1) for term in terms}
+            chosen, scored = [], 0
+            for term in sorted((t for t in terms if 0 < counts[t] <= COMMON_TERM_ROWS),
+                               key=counts.get):
+                if chosen and scored + counts[term] > SCORED_ROWS:
+                    break
+                chosen.append(term)
+                scored += counts[term]
+            order = "rank"
+            if not chosen:  # every word that matches is common: require all of them
+                chosen = [t for t in terms if counts[t]]
+                if not chosen:
+                    return []
+                match = " AND ".join(chosen)
+                if matches(match, SCORED_ROWS + 1) > SCORED_ROWS:
+                    order = "rowid DESC"  # too many to score: the newest of them
+            else:
+                match = " OR ".join(chosen)
+            rows = conn.execute(f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY {order} "
+                                "LIMIT ?", (match, limit)).fetchall()
+        return [r[0] for r in rows]
 
     def _vector_index(self) -> VectorIndex | None:
         """The in-RAM matrix, reloaded when another connection (the CLI, another process) has
@@ -449,9 +494,17 @@ class Memory:
         keyword = self._fts_ids("facts", query, pool) if mode != "vector" else []
         semantic: list[tuple[int, float]] = []
         if mode != "fts":
-            vector = self.embedder.embed_one(query) if query_vector is None else query_vector
-            index = self._vector_index()
-            semantic = index.search(vector, pool) if index is not None else []
+            vector = query_vector
+            if vector is None:
+                try:
+                    vector = self.embedder.embed_one(query)
+                except EmbeddingError as exc:
+                    if mode == "vector":
+                        raise
+                    _warn_once(f"memory search is keyword-only: {exc}")
+            if vector is not None:
+                with self._lock:  # the matrix may grow or shrink under a concurrent write
+                    semantic = self._vector_index().search(vector, pool)
             if min_similarity is not None:
                 semantic = [(fid, sim) for fid, sim in semantic if sim >= min_similarity]
         if mode == "fts":
@@ -531,22 +584,21 @@ class Memory:
     def search_turns(self, query: str, limit: int = 5, session: str | None = None
                      ) -> list[dict]:
         """Past turns and summaries relevant to `query` (each dict has a "kind"), best first."""
-        pool = max(limit * 4, 20)
-        where = "" if session is None else "AND t.session_id = ?"
-        params = () if session is None else (session,)
-        found: dict[str, dict] = {}
-        rankings = []
-        match = fts_query(query)
-        if match is None:
-            return []
+        pool = max(limit * 4, 20) * (1 if session is None else 5)
+        rankings, found = [], {}
         for kind, table in (("turn", "turns"), ("summary", "summaries")):
-            rows = self._query(
-                f"SELECT t.* FROM {table}_fts JOIN {table} t ON t.id = {table}_fts.rowid "
-                f"WHERE {table}_fts MATCH ? {where} ORDER BY {table}_fts.rank LIMIT ?",
-                (match, *params, pool))
+            ids = self._fts_ids(table, query, pool)
+            if not ids:
+                rankings.append([])
+                continue
+            rows = {r["id"]: r for r in self._query(
+                f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(ids))})", ids)}
             keys = []
-            for row in rows:
-                key = f"{kind}:{row['id']}"
+            for row_id in ids:
+                row = rows.get(row_id)
+                if row is None or (session is not None and row["session_id"] != session):
+                    continue
+                key = f"{kind}:{row_id}"
                 found[key] = {"kind": kind, **(_turn_from_row(row) if kind == "turn" else row)}
                 keys.append(key)
             rankings.append(keys)
@@ -678,8 +730,9 @@ class Memory:
             if full:
                 conn.execute("VACUUM")
             else:
-                # Frees one page per step: fetchall() runs it to the end.
-                conn.execute("PRAGMA incremental_vacuum").fetchall()
+                # It frees one page per step and execute() steps a row-less statement only
+                # once; executescript() steps it to the end.
+                conn.executescript("PRAGMA incremental_vacuum;")
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         return removed
 
@@ -876,7 +929,8 @@ def register_memory_tools(registry, memory: Memory) -> None:
 
     @registry.tool(permission="write")
     def remember(fact: str) -> str:
-        """Store a short fact to keep across conversations, e.g. where something is or what the owner prefers.
+        """Store a short fact to keep across conversations, e.g. where something is or what
+        the owner prefers.
 
         Core facts (always in the prompt) are set by the owner with `edgeagent memory add --core`,
         never by the model, so a request cannot pin text into every future prompt."""
@@ -888,7 +942,7 @@ def register_memory_tools(registry, memory: Memory) -> None:
 
     @registry.tool(permission="read")
     def recall(query: str, limit: Annotated[int, Field(ge=1, le=20)] = 5) -> str:
-        """Search long-term memory for facts about a topic; returns matching facts with their ids."""
+        """Search long-term memory for facts about a topic; returns matching facts with ids."""
         found = memory.search(query, limit=limit, min_similarity=memory.settings.min_similarity)
         if not found:
             return "nothing remembered about that"

@@ -67,7 +67,7 @@ def run_memory_command(args: argparse.Namespace, settings, out: IO[str] | None =
     try:
         if command == "import":
             records = _read_jsonl(args.file)  # before opening: a bad file changes nothing
-        memory = _open(settings, command)
+        memory = _open(settings)
     except UsageError as exc:
         print(f"edgeagent memory: {exc}", file=err)
         return 2
@@ -80,7 +80,8 @@ def run_memory_command(args: argparse.Namespace, settings, out: IO[str] | None =
                 for fact in memory.facts(limit=args.limit, core=True if args.core else None):
                     _print_fact(fact, args.json, out)
             elif command == "search":
-                for fact in memory.search(args.query, limit=args.limit, mode=args.mode):
+                for fact in memory.search(args.query, limit=args.limit, mode=args.mode,
+                                          min_similarity=memory.settings.min_similarity):
                     _print_fact(fact, args.json, out)
             elif command == "add":
                 fact = memory.remember(args.text, core=args.core, source="cli")
@@ -118,14 +119,12 @@ def run_memory_command(args: argparse.Namespace, settings, out: IO[str] | None =
     return 0
 
 
-def _open(settings, command: str | None):
+def _open(settings):
     from .embeddings import optional_embedder
     from .memory import Memory
 
-    # Only commands that embed load the model; listing and stats stay instant.
-    wants_vectors = command in ("search", "add", "import")
-    embedder = optional_embedder(settings) if wants_vectors else None
-    return Memory.open(settings, embedder=embedder)
+    # The embedder loads its model on first use, so list/stats/forget stay instant.
+    return Memory.open(settings, embedder=optional_embedder(settings))
 
 
 def _print_fact(fact, as_json: bool, out: IO[str]) -> None:

@@ -59,6 +59,26 @@ def _ensure_migrations_table(db: sqlite_utils.Database) -> None:
         db[MIGRATIONS_TABLE].create({"name": str, "applied_at": str}, pk="name")
 
 
+def _enable_fts(db, table: str, column: str) -> None:
+    """An FTS5 index over one column, with Porter stemming so "batteries" finds "battery".
+    Triggers keep it in the same transaction as the row, so a kill can never leave the two out
+    of step; the update trigger fires only when the text changes (touching a fact's timestamp
+    must not re-index it)."""
+    db[table].enable_fts([column], tokenize="porter", create_triggers=False)
+    fts = f"{table}_fts"
+    db.executescript(f"""
+        CREATE TRIGGER {table}_fts_ai AFTER INSERT ON {table} BEGIN
+          INSERT INTO {fts} (rowid, {column}) VALUES (new.id, new.{column});
+        END;
+        CREATE TRIGGER {table}_fts_ad AFTER DELETE ON {table} BEGIN
+          INSERT INTO {fts} ({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column});
+        END;
+        CREATE TRIGGER {table}_fts_au AFTER UPDATE OF {column} ON {table} BEGIN
+          INSERT INTO {fts} ({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column});
+          INSERT INTO {fts} (rowid, {column}) VALUES (new.id, new.{column});
+        END;""")
+
+
 @migration
 def m001_facts(db):
     # AUTOINCREMENT: ids are never reused, so a stale "#42" (from an old recall, a log, a second
@@ -78,9 +98,7 @@ def m001_facts(db):
     db["facts"].create_index(["hash"], unique=True)
     db["facts"].create_index(["core"])
     db["facts"].create_index(["updated_at"])
-    # Porter stemming so "batteries" finds "battery"; triggers keep the index in the same
-    # transaction as the row, so a kill can never leave them out of step.
-    db["facts"].enable_fts(["content"], tokenize="porter", create_triggers=True)
+    _enable_fts(db, "facts", "content")
 
 
 @migration
@@ -115,7 +133,7 @@ def m003_sessions_and_turns(db):
     )
     db["turns"].create_index(["session_id", "id"])
     db["turns"].create_index(["created_at"])
-    db["turns"].enable_fts(["text"], tokenize="porter", create_triggers=True)
+    _enable_fts(db, "turns", "text")
     # Compacted turns live on as extractive summaries, searchable like turns.
     db["summaries"].create(
         {"id": int, "session_id": str, "created_at": float, "first_turn_at": float,
@@ -125,4 +143,4 @@ def m003_sessions_and_turns(db):
     )
     db["summaries"].create_index(["session_id", "id"])
     db["summaries"].create_index(["created_at"])
-    db["summaries"].enable_fts(["text"], tokenize="porter", create_triggers=True)
+    _enable_fts(db, "summaries", "text")

@@ -7,14 +7,12 @@ retention with checkpoint and incremental vacuum); the full 100-iteration run is
 from __future__ import annotations
 
 import importlib.util
-import os
 import random
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from edgeagent.config import Settings
 from edgeagent.memory import Memory
 from edgeagent.models import get_entry, install
 
@@ -45,11 +43,9 @@ def test_sigkill_during_writes_loses_nothing(tmp_path, writers):
         assert mem.stats()["facts"] > 0
 
 
-def test_sigkill_with_vectors_keeps_facts_and_vectors_together(tmp_path):
+def test_sigkill_with_vectors_keeps_facts_and_vectors_together(tmp_path, settings):
     """With the embedder, a fact and its vector commit in one transaction."""
-    state = Path(os.environ.get("EDGEAGENT_TEST_STATE",
-                                Path.home() / ".cache" / "edgeagent" / "test-state"))
-    model = install(get_entry("use-multilingual"), Settings(state_dir=state))  # once, cached
+    model = install(get_entry("use-multilingual"), settings)  # a no-op when already there
     kill_loop = load_kill_loop()
     db = tmp_path / "memory.db"
     rng = random.Random(3)

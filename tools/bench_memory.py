@@ -156,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
                         latencies.append((time.perf_counter() - started) * 1000)
                         if round_ == 0:
                             got = {fact.id for fact in hits}
-                            found += sum(ids[k] in got for k in item["expect"]) / len(item["expect"])
+                            expect = item["expect"]
+                            found += sum(ids[k] in got for k in expect) / len(expect)
                 row[f"{mode} p50"] = statistics.median(latencies)
                 row[f"{mode} p95"] = percentile(latencies, 0.95)
                 row[f"{mode} R@5"] = found / len(labeled["queries"])

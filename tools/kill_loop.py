@@ -165,8 +165,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"iteration {n}: FAILED: " + "; ".join(problems[:5]), flush=True)
         facts = sqlite3.connect(str(db)).execute("SELECT count(*) FROM facts").fetchone()[0]
         elapsed = time.perf_counter() - started
-    print(f"| iterations | writers | vectors | facts committed | facts in db | failed | seconds |")
-    print(f"|---|---|---|---|---|---|---|")
+    print("| iterations | writers | vectors | facts committed | facts in db | failed | seconds |")
+    print("|---|---|---|---|---|---|---|")
     print(f"| {args.iterations} | {args.writers} | {'yes' if args.vectors else 'no'} | "
           f"{committed} | {facts} | {failures} | {elapsed:.0f} |")
     return 1 if failures else 0
