@@ -52,11 +52,13 @@ class RunResult:
 
 class Agent:
     def __init__(self, model: LocalModel, settings: AgentSettings,
-                 registry: ToolRegistry | None = None, prefix_cache: PrefixCache | None = None):
+                 registry: ToolRegistry | None = None, prefix_cache: PrefixCache | None = None,
+                 memory=None):
         self.model = model
         self.settings = settings
         self.registry = registry or ToolRegistry()
         self.prefix_cache = prefix_cache
+        self.memory = memory  # edgeagent.memory.Memory, for the full loop (ask, chat, daemon)
         self._prefix_tokens: dict[str, list[int]] = {}
         self._none_tokens: list[int] | None = None
 
@@ -113,11 +115,25 @@ class Agent:
         return {t: self.settings.none_bias for t in self._none_tokens}
 
     # -- the loop ---------------------------------------------------------------------------
-    def run(self, request: str, history: list[tuple[str, str]] = (), context: str = ""
-            ) -> RunResult:
+    def run(self, request: str, history: list[tuple[str, str]] = (),
+            session: str | None = None) -> RunResult:
+        """The full loop; with memory, relevant facts and turns go into the dynamic suffix and
+        the turn is recorded."""
+        context = self.memory.context_for(request, session) if self.memory else ""
+        result = self._loop(request, history, context)
+        if self.memory:
+            self.memory.record_turn(session, request, decisions=[p.text for p in result.plans],
+                                    calls=[s.call for s in result.steps],
+                                    results=[s.result for s in result.steps],
+                                    answer=result.answer)
+        return result
+
+    def _loop(self, request: str, history, context: str) -> RunResult:
         tools = list(self.registry)
-        prompt = self.prefix_tokens(tools) + self.model.tokenize(
-            request_suffix(request, history, context))
+        prefix = self.prefix_tokens(tools)
+        if self.prefix_cache:
+            self.prefix_cache.ensure(prefix)
+        prompt = prefix + self.model.tokenize(request_suffix(request, history, context))
         steps: list[Step] = []
         plans: list[Plan] = []
         for _ in range(self.settings.max_steps):

@@ -111,14 +111,24 @@ def _tools_from_file(path: str | None, settings: Settings):
         raise UsageError(str(exc)) from None
 
 
-def _agent(settings: Settings, registry=None):
+def _agent(settings: Settings, registry=None, memory=None):
     from .agent import Agent
     from .llm import open_model
     from .prefix_cache import PrefixCache
     model = open_model(settings)
     cache = PrefixCache(model, settings.state_dir / "prefix" if settings.model.prefix_cache
                         else None)
-    return Agent(model, settings.agent, registry, cache)
+    return Agent(model, settings.agent, registry, cache, memory)
+
+
+def _assistant(settings: Settings):
+    """The agent of `ask` and `chat`: built-in tools plus memory and its tools."""
+    from .embeddings import optional_embedder
+    from .memory import Memory, register_memory_tools
+    registry = _registry(settings)
+    memory = Memory.open(settings, optional_embedder(settings))
+    register_memory_tools(registry, memory)
+    return _agent(settings, registry, memory)
 
 
 def _emit(obj: dict, out: IO[str] = sys.stdout) -> None:
@@ -220,8 +230,8 @@ def plan_line(agent, line: str, default_tools: list, line_no: int) -> dict:
 
 # -- ask / chat ---------------------------------------------------------------------------------
 def cmd_ask(args, settings: Settings) -> int:
-    agent = _agent(settings, _registry(settings))
-    result = agent.run(args.request)
+    agent = _assistant(settings)
+    result = agent.run(args.request, session="ask")
     if args.verbose:
         for step in result.steps:
             print(f"> {json.dumps(step.call)} -> {agent.observation(step)}", file=sys.stderr)
@@ -230,7 +240,8 @@ def cmd_ask(args, settings: Settings) -> int:
 
 
 def cmd_chat(args, settings: Settings) -> int:
-    agent = _agent(settings, _registry(settings))
+    agent = _assistant(settings)
+    session = f"chat-{int(time.time())}"
     history: list[tuple[str, str]] = []
     print("edgeagent chat (offline). Empty line or Ctrl-D to quit.")
     while True:
@@ -241,7 +252,7 @@ def cmd_chat(args, settings: Settings) -> int:
             return 0
         if not line:
             return 0
-        result = agent.run(line, history=history[-6:])
+        result = agent.run(line, history=history[-6:], session=session)
         for step in result.steps:
             print(f"  [{step.call['name']}] {agent.observation(step)[:200]}")
         print(f"agent> {result.answer}")
