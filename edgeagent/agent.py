@@ -13,6 +13,7 @@ from .decoding import DecodeError, decode, generate_text
 from .grammar import NO_CALL, Choice, Grounding, Matcher, format_call
 from .llm import LocalModel
 from .prefix_cache import PrefixCache
+from .ranking import ToolRanker
 from .prompt import request_suffix, static_prefix
 from .tools import (Permission, PermissionDeniedError, Tool, ToolError, ToolRegistry,
                     run_tool)
@@ -37,6 +38,14 @@ class Plan:
 
 
 @dataclass
+class Gate:
+    """What the tool ranking lets the model do for one request."""
+
+    allow_none: bool = True          # may decline
+    first: list[str] | None = None   # names allowed for the first call (None: all)
+
+
+@dataclass
 class Step:
     call: dict
     ok: bool
@@ -53,14 +62,14 @@ class RunResult:
 class Agent:
     def __init__(self, model: LocalModel, settings: AgentSettings,
                  registry: ToolRegistry | None = None, prefix_cache: PrefixCache | None = None,
-                 memory=None):
+                 memory=None, ranker: ToolRanker | None = None):
         self.model = model
+        self.ranker = ranker if settings.rank_tools else None
         self.settings = settings
         self.registry = registry or ToolRegistry()
         self.prefix_cache = prefix_cache
         self.memory = memory  # edgeagent.memory.Memory, for the full loop (ask, chat, daemon)
         self._prefix_tokens: dict[str, list[int]] = {}
-        self._none_tokens: list[int] | None = None
 
     # -- prompt -----------------------------------------------------------------------------
     def prefix_tokens(self, tools: list[Tool]) -> list[int]:
@@ -77,13 +86,20 @@ class Agent:
         """Decide which calls answer `request`; never executes anything."""
         start = time.perf_counter()
         tools = list(self.registry) if tools is None else tools
+        gate = self.gate(request, tools)
+        if gate is None:  # no tool is near the request: declined without asking the model
+            return Plan(calls=[], text=f" {NO_CALL}\n",
+                        timing={"total_ms": round((time.perf_counter() - start) * 1000, 1),
+                                "prefill_ms": 0.0, "decode_ms": 0.0},
+                        tokens={"prompt": 0, "completion": 0, "cached": 0,
+                                "prefix": "skipped", "forced": 0})
         prefix = self.prefix_tokens(tools)
         restored = self.prefix_cache.ensure(prefix) if self.prefix_cache else None
         prompt = prefix + self.model.tokenize(request_suffix(request, history, context))
         prefill = self.model.set_prompt(prompt)
         prefix_ms = restored.ms if restored else 0.0
         prefilled_now = len(prefix) if restored and restored.source == "prefill" else 0
-        matcher, text, stats = self.decide(tools, request)
+        matcher, text, stats = self.decide(request, tools, gate)
         calls = matcher.result
         by_name = {t.name: t for t in tools}
         for call in calls:  # the grammar already guarantees this; check again, never trust
@@ -99,20 +115,25 @@ class Agent:
                     "prefix": restored.source if restored else "kv",
                     "forced": stats.forced})
 
-    def decide(self, tools: list[Tool], request: str):
-        """Constrained decoding of one decision from the model's current state."""
-        ground = Grounding(request) if self.settings.ground_optional_args else None
-        matcher = Matcher.for_decision(tools, max_calls=MAX_PARALLEL_CALLS, ground=ground)
-        return decode(self.model, matcher, first_step_bias=self._none_bias())
+    def gate(self, request: str, tools: list[Tool]) -> Gate | None:
+        """What the tool ranking allows for this request; None when no tool fits it."""
+        if self.ranker is None or not tools:
+            return Gate()
+        s = self.settings
+        scores = self.ranker.scores(request, tools)
+        best = float(scores.max())
+        if best < s.relevance_floor:
+            return None
+        near = [t.name for t, score in zip(tools, scores) if score >= best - s.first_call_margin]
+        return Gate(allow_none=best < s.relevance_ceiling, first=near)
 
-    def _none_bias(self) -> dict[int, float]:
-        if not self.settings.none_bias:
-            return {}
-        if self._none_tokens is None:
-            texts = self.model.token_texts
-            self._none_tokens = [t for t, text in enumerate(texts)
-                                 if text and text.strip() and f" {NO_CALL}\n".startswith(text)]
-        return {t: self.settings.none_bias for t in self._none_tokens}
+    def decide(self, request: str, tools: list[Tool], gate: Gate):
+        """Constrained decoding of one decision from the model's current state."""
+        s = self.settings
+        ground = Grounding(request, s.ground_optional_args, s.continue_uncovered)
+        matcher = Matcher.for_decision(tools, MAX_PARALLEL_CALLS, gate.allow_none, ground,
+                                       gate.first)
+        return decode(self.model, matcher)
 
     # -- the loop ---------------------------------------------------------------------------
     def run(self, request: str, history: list[tuple[str, str]] = (),
@@ -136,17 +157,18 @@ class Agent:
         prompt = prefix + self.model.tokenize(request_suffix(request, history, context))
         steps: list[Step] = []
         plans: list[Plan] = []
-        for _ in range(self.settings.max_steps):
+        gate = self.gate(request, tools)
+        for _ in range(self.settings.max_steps if gate else 0):
             self.model.set_prompt(prompt)
             try:
-                matcher, text, _stats = self.decide(tools, request)
+                matcher, text, _ = self.decide(request, tools, gate)
             except DecodeError as exc:
                 return RunResult(f"I could not decide on an action ({exc}).", steps, plans)
             calls = matcher.result
             plans.append(Plan(calls=calls, text=text))
             prompt = prompt + self.model.tokenize(text)
-            if not calls:
-                break
+            if not calls or all(c in [s.call for s in steps] for c in calls):
+                break  # declined, or the same calls again: their results are already here
             for call in calls:
                 step = self.execute(call)
                 steps.append(step)
@@ -157,6 +179,8 @@ class Agent:
             if chosen == "Answer:":
                 break
             prompt += self.model.tokenize("Call:")
+        if gate is None:
+            prompt += self.model.tokenize(f" {NO_CALL}\n")
         prompt += self.model.tokenize("Answer:")
         self.model.set_prompt(prompt)
         answer, _ = generate_text(self.model, self.settings.max_answer_tokens)

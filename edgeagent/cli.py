@@ -113,12 +113,16 @@ def _tools_from_file(path: str | None, settings: Settings):
 
 def _agent(settings: Settings, registry=None, memory=None):
     from .agent import Agent
+    from .embeddings import optional_embedder
     from .llm import open_model
     from .prefix_cache import PrefixCache
+    from .ranking import ToolRanker
     model = open_model(settings)
     cache = PrefixCache(model, settings.state_dir / "prefix" if settings.model.prefix_cache
                         else None)
-    return Agent(model, settings.agent, registry, cache, memory)
+    embedder = optional_embedder(settings) if settings.agent.rank_tools else None
+    ranker = ToolRanker(embedder) if embedder else None
+    return Agent(model, settings.agent, registry, cache, memory, ranker)
 
 
 def _assistant(settings: Settings):

@@ -67,11 +67,9 @@ def pick_token(logits: np.ndarray, matcher: Matcher, model: LocalModel, stats: D
     raise DecodeError("no token of the vocabulary continues the call grammar")
 
 
-def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512,
-           first_step_bias: dict[int, float] | None = None
+def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512
            ) -> tuple[Matcher, str, DecodeStats]:
-    """Decode greedily from the model's current state until the matcher finishes.
-    `first_step_bias` shifts the logits of the first sampled token (e.g. declining)."""
+    """Decode greedily from the model's current state until the matcher finishes."""
     start = time.perf_counter()
     stats = DecodeStats()
     pieces: list[str] = []
@@ -92,12 +90,7 @@ def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512,
         if pending:  # one batch for the last sampled token and the text forced after it
             model.append(pending)
             pending = []
-        logits = model.logits()
-        if first_step_bias and stats.sampled == 0:
-            logits = logits.copy()
-            for tok, bias in first_step_bias.items():
-                logits[tok] += bias
-        tok, matcher = pick_token(logits, matcher, model, stats)
+        tok, matcher = pick_token(model.logits(), matcher, model, stats)
         stats.sampled += 1
         pieces.append(model.token_text(tok))
         pending = [tok]

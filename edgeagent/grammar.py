@@ -202,7 +202,7 @@ class Fields:
 
     def _frame(self, j: int):
         name, schema, required = self.fields[j]
-        if required or self.ground is None:
+        if required or self.ground is None or not self.ground.optional_args:
             return value_frame(schema)
         return self.ground.value_frame(schema, name)
 
@@ -362,11 +362,11 @@ class Grounding:
     """What the request itself says: its text and its numbers. Optional arguments may only take
     values found here, so a small model cannot invent them (BFCL: "omit unless stated")."""
 
-    def __init__(self, request: str):
+    def __init__(self, request: str, optional_args: bool = True, continue_uncovered: bool = True):
+        self.optional_args, self.continue_uncovered = optional_args, continue_uncovered
         self.text = request.lower()
-        literals = set()
-        for match in _NUMBER_IN_TEXT.finditer(request):
-            literals.add(match.group().replace(",", ""))
+        literals = {m.replace(",", "") for m in _NUMBER_IN_TEXT.findall(request)}
+        self.stated_values = frozenset(float(x) for x in literals)  # digits, not words
         words = set(re.findall(r"[a-z]+", self.text))
         literals |= {str(v) for w, v in _NUMBER_WORDS.items() if w in words}
         numbers = set()
@@ -378,6 +378,29 @@ class Grounding:
                 numbers.add(str(int(value)))
         self.integers = frozenset(n for n in numbers if _INT_FULL.fullmatch(n))
         self.numbers = frozenset(n for n in numbers if _NUM_FULL.fullmatch(n))
+
+    def uncovered(self, calls) -> bool:
+        """Whether the request states a number that no call has used yet (a sign that it asks
+        for another call: "for 4 seconds, then for 10")."""
+        used: set[float] = set()
+
+        def collect(value):
+            if isinstance(value, bool):
+                return
+            if isinstance(value, (int, float)):
+                used.add(float(value))
+            elif isinstance(value, str):
+                used.update(float(x.replace(",", "")) for x in _NUMBER_IN_TEXT.findall(value))
+            elif isinstance(value, (list, tuple)):
+                for v in value:
+                    collect(v)
+            elif isinstance(value, dict):
+                for v in value.values():
+                    collect(v)
+
+        for call in calls:
+            collect(call["arguments"])
+        return bool(self.stated_values - used)
 
     def mentions(self, name: str) -> bool:
         words = [w for w in re.split(r"[_\W]+", name.lower()) if len(w) > 2]
@@ -414,24 +437,28 @@ def format_call(name: str, arguments: dict) -> str:
 class Decision:
     """The top frame: `name(args)` calls separated by `; `, ended by a newline; or `none`."""
 
-    __slots__ = ("tools", "max_calls", "allow_none", "ground", "calls", "phase", "name")
+    __slots__ = ("tools", "max_calls", "allow_none", "ground", "first", "calls", "phase",
+                 "name")
 
     def __init__(self, tools: dict[str, Tool], max_calls: int = 1, allow_none: bool = True,
-                 ground: Grounding | None = None, calls: tuple = (), phase: str = "name",
-                 name: str | None = None):
+                 ground: Grounding | None = None, first: frozenset | None = None,
+                 calls: tuple = (), phase: str = "name", name: str | None = None):
         self.tools, self.max_calls, self.allow_none = tools, max_calls, allow_none
-        self.ground, self.calls, self.phase, self.name = ground, calls, phase, name
+        self.ground, self.first = ground, first  # `first`: names allowed for the first call
+        self.calls, self.phase, self.name = calls, phase, name
 
     def _with(self, **changes):
         state = {"calls": self.calls, "phase": self.phase, "name": self.name, **changes}
-        return Decision(self.tools, self.max_calls, self.allow_none, self.ground, **state)
+        return Decision(self.tools, self.max_calls, self.allow_none, self.ground, self.first,
+                        **state)
 
     def child(self):
         if self.phase == "name":
             # A leading space belongs to the name so it is sampled together with it,
             # as the model's tokenizer would write it after "Call:".
             lead = " " if not self.calls else ""
-            options = {f"{lead}{n}(": n for n in self.tools}
+            names = self.first if self.first and not self.calls else self.tools
+            options = {f"{lead}{n}(": n for n in names}
             if self.allow_none and not self.calls:
                 options[f"{lead}{NO_CALL}\n"] = None
             return Choice(options, options)
@@ -440,6 +467,9 @@ class Decision:
         options = {"\n": "end"}
         if len(self.calls) < self.max_calls:
             options["; "] = "more"
+            if self.ground and self.ground.continue_uncovered and \
+                    self.ground.uncovered(self.calls):
+                del options["\n"]
         return Choice(options, options)
 
     def step(self, ch):
@@ -473,8 +503,11 @@ class Matcher:
 
     @classmethod
     def for_decision(cls, tools: Iterable[Tool], max_calls: int = 1, allow_none: bool = True,
-                     ground: Grounding | None = None) -> "Matcher":
-        return cls((Decision({t.name: t for t in tools}, max_calls, allow_none, ground),))
+                     ground: Grounding | None = None, first: Iterable[str] | None = None
+                     ) -> "Matcher":
+        """The decision language; `first` narrows the first call's name to those tools."""
+        return cls((Decision({t.name: t for t in tools}, max_calls, allow_none, ground,
+                             frozenset(first) if first else None),))
 
     def feed(self, text: str) -> "Matcher | None":
         """The matcher after `text`, or None if the language does not allow it."""

@@ -130,7 +130,7 @@ class LocalModel:
         size = llama_cpp.llama_state_get_size(ctx)
         buf = (ctypes.c_uint8 * size)()
         n = llama_cpp.llama_state_get_data(ctx, buf, size)
-        return bytes(buf[:n])
+        return ctypes.string_at(buf, n)
 
     def load_state_bytes(self, data: bytes, tokens: list[int]) -> None:
         """Restore a snapshot taken when the KV held exactly `tokens`."""

@@ -68,8 +68,7 @@ class PrefixCache:
                 return PrefixResult("disk", len(prefix))
             except RuntimeError:
                 self._discard(key)
-        self.model.llama.n_tokens = 0
-        self.model.set_prompt(prefix)
+        self.model.set_prompt(prefix)  # reuses whatever start it shares with the KV (examples)
         state = self.model.state_bytes()
         self._remember(key, state)
         self._write(key, state)
