@@ -74,9 +74,13 @@ def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512
     stats = DecodeStats()
     pieces: list[str] = []
     pending: list[int] = []  # chosen but not yet evaluated: a sampled token + forced text
+    closing_at = max_tokens * 3 // 4
     while not matcher.finished:
+        if stats.completion_tokens >= closing_at and not matcher.closing:
+            matcher = matcher.closing_mode()  # the rest of the budget finishes what is open
         if stats.completion_tokens >= max_tokens:
-            raise DecodeError(f"the decision did not finish within {max_tokens} tokens")
+            raise DecodeError(f"the decision did not finish within {max_tokens} tokens "
+                              f"(it ends: {''.join(pieces)[-60:]!r})")
         # A trailing space is left to the sampler: the model's tokens carry spaces in front of
         # words (" height"), so forcing a bare space would split a natural token in two.
         forced = matcher.forced_text().rstrip(" ")

@@ -23,7 +23,7 @@ from typing import Any, Iterable
 from .tools import Tool
 
 MAX_STRING_CHARS = 256
-MAX_ARRAY_ITEMS = 32
+MAX_ARRAY_ITEMS = 16
 NO_CALL = "none"
 
 # Frames answer a character with one of these actions.
@@ -45,14 +45,14 @@ class Literal:
     def __init__(self, text: str, value: Any = None, i: int = 0):
         self.text, self.value, self.i = text, value, i
 
-    def step(self, ch):
+    def step(self, ch, closing=False):
         if ch != self.text[self.i]:
             return None
         if self.i + 1 == len(self.text):
             return (DONE_CONSUMED, self.value)
         return (CONSUME, Literal(self.text, self.value, self.i + 1))
 
-    def forced(self):
+    def forced(self, closing=False):
         return self.text[self.i]
 
 
@@ -66,7 +66,7 @@ class Choice:
         self.values = values or {}
         self.typed = typed
 
-    def step(self, ch):
+    def step(self, ch, closing=False):
         typed = self.typed + ch
         left = tuple(o for o in self.options if o.startswith(typed))
         if not left:
@@ -75,7 +75,7 @@ class Choice:
             return (DONE_CONSUMED, self.values.get(typed, typed))
         return (CONSUME, Choice(left, self.values, typed))
 
-    def forced(self):
+    def forced(self, closing=False):
         n = len(self.typed)
         first = self.options[0][n]
         return first if all(o[n] == first for o in self.options) else None
@@ -95,7 +95,7 @@ class StringValue:
             return None
         return (CONSUME, StringValue(self.max_chars, chars, phase, self.ground))
 
-    def step(self, ch):
+    def step(self, ch, closing=False):
         if self.phase == 0:
             return self._next("", 1) if ch == '"' else None
         if self.phase == 2:  # after a backslash
@@ -103,14 +103,14 @@ class StringValue:
             return None if unescaped is None else self._next(self.chars + unescaped, 1)
         if ch == '"':
             return (DONE_CONSUMED, self.chars) if self.chars or self.ground is None else None
-        if ord(ch) < 0x20 or len(self.chars) >= self.max_chars:
+        if ord(ch) < 0x20 or len(self.chars) >= self.max_chars or (closing and self.chars):
             return None
         if ch == "\\":
             return self._next(self.chars, 2)
         return self._next(self.chars + ch, 1)
 
-    def forced(self):
-        return '"' if self.phase == 0 else None
+    def forced(self, closing=False):
+        return '"' if self.phase == 0 or (closing and self.phase == 1 and self.chars) else None
 
 
 _INT_PREFIX = re.compile(r"-?(0|[1-9]\d{0,15})?")
@@ -132,7 +132,7 @@ class NumberValue:
     def __init__(self, integer: bool, text: str = "", allowed: frozenset | None = None):
         self.integer, self.text, self.allowed = integer, text, allowed
 
-    def step(self, ch):
+    def step(self, ch, closing=False):
         text = self.text + ch
         prefix = _INT_PREFIX if self.integer else _NUM_PREFIX
         if prefix.fullmatch(text) and (
@@ -143,7 +143,7 @@ class NumberValue:
             return (DONE, number_value(self.text))  # the character belongs to the parent
         return None
 
-    def forced(self):
+    def forced(self, closing=False):
         return None
 
 
@@ -156,14 +156,16 @@ class ArrayValue:
     def _at(self, phase, items=None):
         return ArrayValue(self.item_schema, self.items if items is None else items, phase)
 
-    def step(self, ch):
+    def step(self, ch, closing=False):
         if self.phase == "open":
             return (CONSUME, self._at("first")) if ch == "[" else None
         if self.phase in ("first", "after") and ch == "]":
             return (DONE_CONSUMED, list(self.items))
         if self.phase == "after":
-            if ch == "," and len(self.items) < MAX_ARRAY_ITEMS:
+            if ch == "," and len(self.items) < MAX_ARRAY_ITEMS and not closing:
                 return (CONSUME, self._at("space"))
+            return None
+        if self.phase == "first" and closing:
             return None
         if self.phase == "space":
             return (CONSUME, self._at("item")) if ch == " " else None
@@ -173,9 +175,11 @@ class ArrayValue:
     def child_done(self, value):
         return self._at("after", self.items + (value,))
 
-    def forced(self):
+    def forced(self, closing=False):
         if self.phase == "item":
-            return value_frame(self.item_schema).forced()
+            return value_frame(self.item_schema).forced(closing)
+        if closing and self.phase in ("first", "after"):
+            return "]"
         return {"open": "[", "space": " "}.get(self.phase)
 
 
@@ -206,14 +210,14 @@ class Fields:
             return value_frame(schema)
         return self.ground.value_frame(schema, name)
 
-    def key_choice(self) -> Choice:
+    def key_choice(self, closing=False) -> Choice:
         opener, first, nxt, close = self.STYLES[self.style]
         lead = opener if not self.values else ""
         fmt = first if not self.values else nxt
         options, values = [], {}
         for j in range(self.index, len(self.fields)):
             name, _, required = self.fields[j]
-            if not required and self._frame(j) is None:
+            if not required and (closing or self._frame(j) is None):
                 continue
             option = lead + fmt.format(name)
             options.append(option)
@@ -225,13 +229,13 @@ class Fields:
             values[lead + close] = -1
         return Choice(options, values)
 
-    def child(self):
+    def child(self, closing=False):
         if self.key is None:
-            return self.key_choice()
+            return self.key_choice(closing)
         return self._frame(self.index - 1)
 
-    def step(self, ch):
-        return (PUSH, self, self.child())
+    def step(self, ch, closing=False):
+        return (PUSH, self, self.child(closing))
 
     def child_done(self, value):
         if self.key is None:  # a key (or the close) was chosen
@@ -240,8 +244,8 @@ class Fields:
             return self._with(index=value + 1, key=self.fields[value][0])
         return self._with(values=self.values + ((self.key, value),), key=None)
 
-    def forced(self):
-        return self.child().forced()
+    def forced(self, closing=False):
+        return self.child(closing).forced(closing)
 
 
 class FreeObject:
@@ -252,13 +256,15 @@ class FreeObject:
     def __init__(self, values: tuple = (), phase: str = "open", key: str | None = None):
         self.values, self.phase, self.key = values, phase, key
 
-    def step(self, ch):
+    def step(self, ch, closing=False):
         if self.phase == "open":
             return (CONSUME, FreeObject(phase="first")) if ch == "{" else None
         if self.phase in ("first", "after") and ch == "}":
             return (DONE_CONSUMED, dict(self.values))
-        if self.phase == "after":
-            return (PUSH, FreeObject(self.values, "key"), Literal(", ")) if ch == "," else None
+        if self.phase == "after" or (closing and self.phase == "first"):
+            if ch == "," and len(self.values) < MAX_ARRAY_ITEMS and not closing:
+                return (PUSH, FreeObject(self.values, "key"), Literal(", "))
+            return None
         if self.phase in ("first", "key"):
             return (PUSH, FreeObject(self.values, "got_key"), StringValue(64))
         if self.phase == "colon":
@@ -274,7 +280,9 @@ class FreeObject:
             return FreeObject(self.values + ((self.key, value),), "after")
         return self  # a literal finished; the phase already says what comes next
 
-    def forced(self):
+    def forced(self, closing=False):
+        if closing and self.phase in ("first", "after"):
+            return "}"
         return {"open": "{", "colon": ":", "key": '"'}.get(self.phase)
 
 
@@ -283,7 +291,7 @@ class AnyValue:
 
     __slots__ = ()
 
-    def step(self, ch):
+    def step(self, ch, closing=False):
         if ch == '"':
             return (REPLACE, StringValue())
         if ch == "-" or ch.isdigit():
@@ -296,7 +304,7 @@ class AnyValue:
             return (REPLACE, FreeObject())
         return None
 
-    def forced(self):
+    def forced(self, closing=False):
         return None
 
 
@@ -379,9 +387,13 @@ class Grounding:
         self.integers = frozenset(n for n in numbers if _INT_FULL.fullmatch(n))
         self.numbers = frozenset(n for n in numbers if _NUM_FULL.fullmatch(n))
 
-    def uncovered(self, calls) -> bool:
-        """Whether the request states a number that no call has used yet (a sign that it asks
-        for another call: "for 4 seconds, then for 10")."""
+    def asks_for_more(self, calls) -> bool:
+        """Whether the request states a number no call has used yet (a sign that it asks for
+        another call: "for 4 seconds, then for 10"), and the last call used a new one."""
+        left = self.unused(calls)
+        return bool(left) and (len(calls) == 1 or left != self.unused(calls[:-1]))
+
+    def unused(self, calls) -> frozenset:
         used: set[float] = set()
 
         def collect(value):
@@ -400,7 +412,7 @@ class Grounding:
 
         for call in calls:
             collect(call["arguments"])
-        return bool(self.stated_values - used)
+        return self.stated_values - used
 
     def mentions(self, name: str) -> bool:
         words = [w for w in re.split(r"[_\W]+", name.lower()) if len(w) > 2]
@@ -452,7 +464,7 @@ class Decision:
         return Decision(self.tools, self.max_calls, self.allow_none, self.ground, self.first,
                         **state)
 
-    def child(self):
+    def child(self, closing=False):
         if self.phase == "name":
             # A leading space belongs to the name so it is sampled together with it,
             # as the model's tokenizer would write it after "Call:".
@@ -465,15 +477,15 @@ class Decision:
         if self.phase == "args":
             return Fields(fields_of(self.tools[self.name].parameters), "call", self.ground)
         options = {"\n": "end"}
-        if len(self.calls) < self.max_calls:
+        if len(self.calls) < self.max_calls and not closing:
             options["; "] = "more"
             if self.ground and self.ground.continue_uncovered and \
-                    self.ground.uncovered(self.calls):
+                    self.ground.asks_for_more(self.calls):
                 del options["\n"]
         return Choice(options, options)
 
-    def step(self, ch):
-        return (PUSH, self, self.child())
+    def step(self, ch, closing=False):
+        return (PUSH, self, self.child(closing))
 
     def child_done(self, value):
         if self.phase == "name":
@@ -489,17 +501,21 @@ class Decision:
             return Done(list(self.calls))
         return self._with(phase="name", name=None)
 
-    def forced(self):
-        return self.child().forced()
+    def forced(self, closing=False):
+        return self.child(closing).forced(closing)
 
 
 class Matcher:
     """A stack of frames fed one character at a time; immutable, so cloning is free."""
 
-    __slots__ = ("stack", "result", "finished")
+    __slots__ = ("stack", "result", "finished", "closing")
 
-    def __init__(self, stack: tuple, result: Any = None, finished: bool = False):
+    def __init__(self, stack: tuple, result: Any = None, finished: bool = False,
+                 closing: bool = False):
         self.stack, self.result, self.finished = stack, result, finished
+        # Closing mode (when the token budget runs low): no new items, optional fields or calls,
+        # open strings end at once, so the shortest valid completion follows.
+        self.closing = closing
 
     @classmethod
     def for_decision(cls, tools: Iterable[Tool], max_calls: int = 1, allow_none: bool = True,
@@ -517,7 +533,7 @@ class Matcher:
             while True:
                 if finished:
                     return None
-                action = stack[-1].step(ch)
+                action = stack[-1].step(ch, self.closing)
                 if action is None:
                     return None
                 kind = action[0]
@@ -546,14 +562,17 @@ class Matcher:
                     result, finished = value, True
                 if kind == DONE_CONSUMED:
                     break
-        return Matcher(tuple(stack), result, finished)
+        return Matcher(tuple(stack), result, finished, self.closing)
+
+    def closing_mode(self) -> "Matcher":
+        return Matcher(self.stack, self.result, self.finished, True)
 
     def forced_text(self, limit: int = 256) -> str:
         """The text the language allows as the only continuation from here."""
         out = []
         matcher = self
         while not matcher.finished and len(out) < limit:
-            ch = matcher.stack[-1].forced()
+            ch = matcher.stack[-1].forced(matcher.closing)
             if ch is None:
                 break
             out.append(ch)

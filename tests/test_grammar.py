@@ -91,3 +91,31 @@ def test_a_repeated_call_ends_the_decision():
     one = " area(base=1, height=2)"
     m = Matcher.for_decision(TOOLS, max_calls=8).feed(one + ";" + one)
     assert m.finished and m.result == [{"name": "area", "arguments": {"base": 1, "height": 2}}]
+
+
+def test_closing_mode_finishes_whatever_is_open():
+    m = Matcher.for_decision(TOOLS, max_calls=8).feed(' light(room="hall", extra={"a": "x')
+    closing = m.closing_mode()
+    rest = closing.forced_text()
+    assert rest == '"})\n'
+    done = closing.feed(rest)
+    assert done.finished and done.result[0]["arguments"]["extra"] == {"a": "x"}
+    # open arrays take no new items and strings end at once
+    m = Matcher.for_decision(TOOLS).feed(' light(room="hall", levels=[1, ').closing_mode()
+    assert m.feed("2, ") is None and m.feed("2]").forced_text() == ")\n"
+
+
+def test_decoding_finishes_within_a_small_budget(model):
+    from edgeagent.decoding import decode
+    from edgeagent.prompt import request_suffix, static_prefix
+    tools = tools_from_definitions([{"name": "census", "description": "Count people.",
+        "parameters": {"type": "dict", "properties": {"population": {"type": "dict"},
+                                                      "city": {"type": "string"}},
+                       "required": ["population", "city"]}}])
+    request = "Count the people of every city in the United States, one by one."
+    prompt = [model.bos] + model.tokenize(static_prefix(tools) + request_suffix(request))
+    model.set_prompt(prompt)
+    matcher, text, stats = decode(model, Matcher.for_decision(tools, max_calls=8), max_tokens=40)
+    assert matcher.finished and stats.completion_tokens <= 40
+    for call in matcher.result:
+        assert tools[0].validate(call["arguments"])
