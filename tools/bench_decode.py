@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 from llama_cpp import LlamaGrammar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -58,10 +59,19 @@ def raw_completion(model, prompt: str, max_tokens: int, grammar=None) -> tuple[i
     return out["usage"]["completion_tokens"], time.perf_counter() - start
 
 
+def greedy_loop(model, prompt: str, n: int) -> float:
+    """tok/s of plain argmax decoding through our own eval loop: no grammar, no sampler chain."""
+    model.set_prompt([model.bos] + model.tokenize(prompt))
+    start = time.perf_counter()
+    for _ in range(n):
+        model.append([int(np.argmax(model.logits()))])
+    return n / (time.perf_counter() - start)
+
+
 def decoding_speed(model, agent, items, repeat: int) -> list[tuple[str, float]]:
     tools = tools_from_definitions([i["function"] for i in items[:5]])
     rows = {"unconstrained (raw llama-cpp-python)": [], "LlamaGrammar (raw llama-cpp-python)": [],
-            "edgeagent decoder": []}
+            "unconstrained greedy, edgeagent's loop": [], "edgeagent decoder": []}
     for item in items[:repeat]:
         prompt = static_prefix(tools) + request_suffix(item["request"])
         schema = {"type": "object", "properties": {
@@ -72,6 +82,7 @@ def decoding_speed(model, agent, items, repeat: int) -> list[tuple[str, float]]:
         rows["unconstrained (raw llama-cpp-python)"].append(n / secs)
         n, secs = raw_completion(model, prompt, 48, grammar)
         rows["LlamaGrammar (raw llama-cpp-python)"].append(n / secs)
+        rows["unconstrained greedy, edgeagent's loop"].append(greedy_loop(model, prompt, 48))
         plan = agent.plan(item["request"], tools)
         rows["edgeagent decoder"].append(plan.tokens["completion"] / (plan.timing["decode_ms"]
                                                                       / 1000))
@@ -123,6 +134,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="5,20,50")
     args = parser.parse_args()
     settings = load_settings()
+    settings.model.n_ctx = max(settings.model.n_ctx, 8192)  # a 50-tool catalog is ~4.9k tokens
     model = open_model(settings)
     items = catalog_items(args.data)
     agent = Agent(model, settings.agent)
