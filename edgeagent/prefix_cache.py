@@ -43,6 +43,7 @@ class PrefixCache:
         self.model = model
         self.directory = directory
         self.ram: OrderedDict[str, bytes] = OrderedDict()
+        self.uses: OrderedDict[str, int] = OrderedDict()
 
     def ensure(self, prefix: list[int]) -> PrefixResult:
         """Make the model's KV start with `prefix`, by the cheapest way available."""
@@ -52,27 +53,42 @@ class PrefixCache:
         return result
 
     def _ensure(self, prefix: list[int]) -> PrefixResult:
+        key = prefix_key(self.model.identity, prefix)
+        self.uses[key] = self.uses.pop(key, 0) + 1
+        if len(self.uses) > 256:
+            self.uses.popitem(last=False)
         evaluated = self.model.llama.input_ids[: self.model.llama.n_tokens]
         if len(evaluated) >= len(prefix) and list(evaluated[: len(prefix)]) == prefix:
-            return PrefixResult("kv", len(prefix))
-        key = prefix_key(self.model.identity, prefix)
-        if key in self.ram:
+            result = PrefixResult("kv", len(prefix))
+        elif key in self.ram:
             self.ram.move_to_end(key)
             self.model.load_state_bytes(self.ram[key], prefix)
-            return PrefixResult("ram", len(prefix))
-        state = self._read(key)
-        if state is not None:
-            try:
-                self.model.load_state_bytes(state, prefix)
-                self._remember(key, state)
-                return PrefixResult("disk", len(prefix))
-            except RuntimeError:
-                self._discard(key)
-        self.model.set_prompt(prefix)  # reuses whatever start it shares with the KV (examples)
-        state = self.model.state_bytes()
+            result = PrefixResult("ram", len(prefix))
+        elif (state := self._read(key)) is not None and self._load(key, state, prefix):
+            return PrefixResult("disk", len(prefix))
+        else:
+            self.model.set_prompt(prefix)  # reuses whatever start it shares with the KV
+            self._remember(key, self.model.state_bytes())
+            result = PrefixResult("prefill", len(prefix))
+        # A prefix goes to disk when it is used again: a catalog that comes back is worth
+        # keeping across restarts, a one-off catalog (a --jsonl line's own tools) is not
+        # worth 10-60 MB of writes to an SD card.
+        if self.uses[key] >= 2 and key in self.ram and not self._on_disk(key):
+            self._write(key, self.ram[key])
+        return result
+
+    def _load(self, key: str, state: bytes, prefix: list[int]) -> bool:
+        try:
+            self.model.load_state_bytes(state, prefix)
+        except RuntimeError:
+            self._discard(key)
+            return False
         self._remember(key, state)
-        self._write(key, state)
-        return PrefixResult("prefill", len(prefix))
+        return True
+
+    def _on_disk(self, key: str) -> bool:
+        path = self._path(key)
+        return path is None or path.exists()
 
     def _remember(self, key: str, state: bytes) -> None:
         self.ram[key] = state
