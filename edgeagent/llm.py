@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -14,6 +15,18 @@ import numpy as np
 import psutil
 
 import llama_cpp
+
+
+@llama_cpp.llama_log_callback
+def _log_errors_only(level: int, text: bytes, user_data) -> None:
+    # llama.cpp reports every load detail on stderr; a daemon's log wants only its errors.
+    # It logs the full-size SWA cache that we ask for (swa_full) at error level too.
+    message = text.decode("utf-8", errors="replace")
+    if level == 3 and "using full-size SWA cache" not in message:  # GGML_LOG_LEVEL_ERROR
+        sys.stderr.write(message)
+
+
+llama_cpp.llama_log_set(_log_errors_only, ctypes.c_void_p(0))
 
 
 def default_threads() -> int:
