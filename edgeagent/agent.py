@@ -11,7 +11,7 @@ from typing import Any
 from .config import AgentSettings
 from .decoding import DecodeError, decode, generate_text
 from .grammar import NO_CALL, Choice, Grounding, Matcher, format_call
-from .llm import LocalModel
+from .llm import ContextOverflowError, LocalModel
 from .prefix_cache import PrefixCache
 from .ranking import ToolRanker
 from .prompt import request_suffix, static_prefix
@@ -30,11 +30,12 @@ class Plan:
     escalate: dict | None = None
     timing: dict = field(default_factory=dict)
     tokens: dict = field(default_factory=dict)
+    prefix: str = "kv"  # where the static prefix came from: kv, ram, disk, prefill, skipped
     text: str = ""  # the decision as the model wrote it
 
     def to_json(self) -> dict:
         return {"calls": self.calls, "answer": self.answer, "escalate": self.escalate,
-                "timing": self.timing, "tokens": self.tokens}
+                "timing": self.timing, "tokens": self.tokens, "prefix": self.prefix}
 
 
 @dataclass
@@ -91,8 +92,8 @@ class Agent:
             return Plan(calls=[], text=f" {NO_CALL}\n",
                         timing={"total_ms": round((time.perf_counter() - start) * 1000, 1),
                                 "prefill_ms": 0.0, "decode_ms": 0.0},
-                        tokens={"prompt": 0, "completion": 0, "cached": 0,
-                                "prefix": "skipped", "forced": 0})
+                        tokens={"prompt": 0, "completion": 0, "cached": 0, "forced": 0},
+                        prefix="skipped")
         prefix = self.prefix_tokens(tools)
         restored = self.prefix_cache.ensure(prefix) if self.prefix_cache else None
         prompt = prefix + self.model.tokenize(request_suffix(request, history, context))
@@ -112,8 +113,8 @@ class Agent:
             tokens={"prompt": prefill.prompt_tokens,
                     "completion": stats.completion_tokens,
                     "cached": prefill.cached_tokens - prefilled_now,
-                    "prefix": restored.source if restored else "kv",
-                    "forced": stats.forced})
+                    "forced": stats.forced},
+            prefix=restored.source if restored else "kv")
 
     def gate(self, request: str, tools: list[Tool]) -> Gate | None:
         """What the tool ranking allows for this request; None when no tool fits it."""
@@ -150,6 +151,13 @@ class Agent:
         return result
 
     def _loop(self, request: str, history, context: str) -> RunResult:
+        try:
+            return self._steps(request, history, context)
+        except ContextOverflowError:
+            return RunResult("That took more context than this model has; ask for less at "
+                             "a time, or raise model.n_ctx.", [], [])
+
+    def _steps(self, request: str, history, context: str) -> RunResult:
         tools = list(self.registry)
         prefix = self.prefix_tokens(tools)
         if self.prefix_cache:
@@ -166,7 +174,10 @@ class Agent:
                 return RunResult(f"I could not decide on an action ({exc}).", steps, plans)
             calls = matcher.result
             plans.append(Plan(calls=calls, text=text))
-            prompt = prompt + self.model.tokenize(text)
+            # as the calls stand (a repeated call was dropped), one line
+            line = " " + "; ".join(format_call(c["name"], c["arguments"]) for c in calls) \
+                if calls else f" {NO_CALL}"
+            prompt = prompt + self.model.tokenize(line + "\n")
             if not calls or all(c in [s.call for s in steps] for c in calls):
                 break  # declined, or the same calls again: their results are already here
             for call in calls:
@@ -213,5 +224,3 @@ class Agent:
         budget = self.settings.observation_chars
         return text if len(text) <= budget else text[:budget] + " [truncated]"
 
-
-__all__ = ["Agent", "Plan", "RunResult", "Step", "format_call"]

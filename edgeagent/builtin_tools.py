@@ -58,11 +58,9 @@ _CONSTS = {"pi": math.pi, "e": math.e}
 def _evaluate(node: ast.AST) -> float:
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
             and not isinstance(node.value, bool):
-        return node.value
+        return float(node.value)  # floats overflow (caught) where ints grow without bound
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
         left, right = _evaluate(node.left), _evaluate(node.right)
-        if isinstance(node.op, ast.Pow) and abs(right) > 1000:
-            raise ToolError("calculate: exponent too large")
         return _BINARY[type(node.op)](left, right)
     if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
         return _UNARY[type(node.op)](_evaluate(node.operand))
@@ -74,7 +72,7 @@ def _evaluate(node: ast.AST) -> float:
     raise ToolError(f"calculate: unsupported expression part {ast.dump(node)[:40]}")
 
 
-def calculate(expression: str) -> float:
+def calculate(expression: str) -> float | int:
     """Evaluate an arithmetic expression such as (3 + 4) * 2 or sqrt(16)."""
     if len(expression) > 200:
         raise ToolError("calculate: expression longer than 200 characters")
@@ -83,9 +81,12 @@ def calculate(expression: str) -> float:
     except SyntaxError:
         raise ToolError(f"calculate: not an arithmetic expression: {expression!r}") from None
     try:
-        return _evaluate(tree.body)
-    except (ArithmeticError, ValueError) as exc:
+        result = _evaluate(tree.body)
+    except (ArithmeticError, ValueError, TypeError) as exc:
         raise ToolError(f"calculate: {exc}") from None
+    if not isinstance(result, float) or math.isnan(result) or math.isinf(result):
+        raise ToolError(f"calculate: {expression!r} has no real, finite value")
+    return int(result) if result.is_integer() and abs(result) < 2**53 else result
 
 
 class FileRoots:
@@ -107,7 +108,10 @@ class FileRoots:
 
 
 def register_builtin_tools(registry: ToolRegistry, settings: Settings) -> ToolRegistry:
-    roots = FileRoots(settings.tools.file_roots)
+    default_root = settings.state_dir / "files"
+    if not settings.tools.file_roots:
+        default_root.mkdir(parents=True, exist_ok=True)
+    roots = FileRoots(settings.tools.file_roots or [default_root])
     max_bytes = settings.tools.read_max_bytes
 
     def list_dir(path: str = ".") -> list[str]:

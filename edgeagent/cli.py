@@ -146,26 +146,25 @@ def cmd_plan(args, settings: Settings) -> int:
         raise UsageError("plan needs either a REQUEST or --jsonl IN (not both)")
     tools = _tools_from_file(args.tools, settings)
     if args.jsonl:
-        source = sys.stdin if args.jsonl == "-" else _open_input(args.jsonl)
+        source = (open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)
+                  if args.jsonl == "-" else _open_input(args.jsonl))
         agent = _agent(settings)
         for line_no, line in enumerate(source, 1):
             if line.strip():
                 _emit(plan_line(agent, line, tools, line_no))
         return 0
     agent = _agent(settings)
-    from .decoding import DecodeError
-    from .llm import ContextOverflowError
-    try:
-        _emit(agent.plan(args.request, tools).to_json())
-    except (DecodeError, ContextOverflowError) as exc:
-        print(f"edgeagent: {exc}", file=sys.stderr)
+    reply = plan_reply(agent, args.request, tools)
+    if "error" in reply:
+        print(f"edgeagent: {reply['error']['message']}", file=sys.stderr)
         return 1
+    _emit(reply)
     return 0
 
 
 def _open_input(path: str):
-    try:
-        return open(path, encoding="utf-8")
+    try:  # a line with bad bytes gets an error reply, it does not end the batch
+        return open(path, encoding="utf-8", errors="replace")
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
 
@@ -186,6 +185,8 @@ def parse_request_line(line: str, default_tools: list, line_no: int):
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         raise LineError("invalid_json", f"line {line_no}: {exc.msg} at column {exc.colno}")
+    except RecursionError:
+        raise LineError("invalid_json", f"line {line_no}: nested too deeply")
     if not isinstance(obj, dict):
         raise LineError("invalid_request", f"line {line_no}: expected a JSON object")
     line_id = obj.get("id")
@@ -217,19 +218,28 @@ def parse_request_line(line: str, default_tools: list, line_no: int):
 
 
 def plan_line(agent, line: str, default_tools: list, line_no: int) -> dict:
-    from .decoding import DecodeError
-    from .llm import ContextOverflowError
     try:
         obj_id, request, history, tools = parse_request_line(line, default_tools, line_no)
     except LineError as exc:
         return {"id": exc.line_id, "error": {"code": exc.code, "message": str(exc)}}
+    return {"id": obj_id, **plan_reply(agent, request, tools, history)}
+
+
+def plan_reply(agent, request: str, tools: list, history=()) -> dict:
+    """The plan contract, or {"error": {"code", "message"}} for a request that cannot be
+    planned; nothing a request carries may take the process down."""
+    from .decoding import DecodeError
+    from .llm import ContextOverflowError
+    from .tools import ToolError
     try:
-        plan = agent.plan(request, tools, history)
-        return {"id": obj_id, **plan.to_json()}
+        return agent.plan(request, tools, history).to_json()
     except ContextOverflowError as exc:
-        return {"id": obj_id, "error": {"code": "context_overflow", "message": str(exc)}}
+        code = "context_overflow"
     except DecodeError as exc:
-        return {"id": obj_id, "error": {"code": "decode_error", "message": str(exc)}}
+        code = "decode_error"
+    except ToolError as exc:  # a call that failed validation after decoding
+        code = "invalid_call"
+    return {"error": {"code": code, "message": str(exc)}}
 
 
 # -- ask / chat ---------------------------------------------------------------------------------

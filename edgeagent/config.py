@@ -63,8 +63,9 @@ class AgentSettings(Section):
 
 
 class ToolSettings(Section):
-    # list_dir/read_file see only these roots (no `..` or symlink escape).
-    file_roots: list[Path] = Field(default_factory=lambda: [Path.home()])
+    # list_dir/read_file see only these roots (no `..` or symlink escape); empty means
+    # STATE_DIR/files. Never the whole home directory by default: it holds keys and tokens.
+    file_roots: list[Path] = Field(default_factory=list)
     read_max_bytes: int = Field(64 * 1024, ge=1)
 
 
@@ -113,16 +114,19 @@ class ConfigError(ValueError):
 
 
 def _env_overrides(environ: dict[str, str]) -> dict:
-    """EDGEAGENT_A__B=v -> {"a": {"b": v}}; values are parsed as JSON when they can be."""
+    """EDGEAGENT_A__B=v -> {"a": {"b": v}}; lists and tables are written as JSON, scalars stay
+    strings for pydantic to read ("2048" -> 2048 for an int, "42" stays "42" for a str)."""
     out: dict[str, Any] = {}
     for name, raw in environ.items():
         if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX + "CONFIG":
             continue
         path = name[len(ENV_PREFIX):].lower().split("__")
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError:
-            value = raw
+        value = raw
+        if raw.lstrip().startswith(("[", "{")):
+            try:
+                value = json.loads(raw)
+            except json.JSONDecodeError:
+                raise ConfigError(f"{name}: not valid JSON") from None
         node = out
         for part in path[:-1]:
             node = node.setdefault(part, {})
@@ -154,6 +158,8 @@ def load_settings(path: str | Path | None = None, environ: dict[str, str] | None
             data = tomllib.loads(config_path.read_text())
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{config_path}: not valid TOML ({exc})") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"{config_path}: not UTF-8 text") from None
         except OSError as exc:
             raise ConfigError(f"{config_path}: cannot read ({exc.strerror})") from None
     elif explicit:

@@ -104,16 +104,14 @@ def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512
 
 def generate_text(model: LocalModel, max_tokens: int, stop: str = "\n") -> tuple[str, int]:
     """Plain greedy text (a final answer) up to `stop`; returns the text and tokens used."""
-    out: list[str] = []
-    n = 0
-    for n in range(1, max_tokens + 1):
+    tokens: list[int] = []
+    for _ in range(max_tokens):
         tok = int(np.argmax(model.logits()))
-        text = model.token_text(tok)
-        if tok == model.eos or text is None:
+        if model.is_end(tok):
             break
-        if stop in text:
-            out.append(text.split(stop)[0])
+        tokens.append(tok)
+        if stop in model.detokenize(tokens[-4:]):
             break
-        out.append(text)
         model.append([tok])
-    return "".join(out).strip(), n
+    # detokenize the whole run: a character may span several byte tokens
+    return model.detokenize(tokens).split(stop)[0].strip(), len(tokens)

@@ -11,7 +11,7 @@ from .bfcl import BfclItem, load_category, score
 from .decoding import DecodeError
 from .llm import ContextOverflowError
 from .schema import validation_errors
-from .tools import tools_from_definitions
+from .tools import ToolError, ToolsFileError, tools_from_definitions
 
 # Verdict reasons that mean the call could not even run as written (vs. ran with wrong values).
 _NOT_EXECUTABLE = ("wrong_func_name", "missing_required", "unexpected_param", "type_error",
@@ -26,14 +26,15 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def run_item(agent, item: BfclItem) -> dict:
-    tools = tools_from_definitions(item.functions, item.id)
     history = [(m["role"], m["content"]) for m in item.messages[:-1]
                if m.get("role") in ("user", "assistant")]
     try:
+        tools = tools_from_definitions(item.functions, item.id)
         plan = agent.plan(item.request, tools, history)
-    except (DecodeError, ContextOverflowError) as exc:
-        return {"id": item.id, "ok": False, "reason": f"decode_error: {exc}", "calls": [],
-                "schema_valid": False, "executable": False, "latency_ms": None,
+    except (DecodeError, ContextOverflowError, ToolError, ToolsFileError) as exc:
+        # plan() refuses a call that fails validation, so this is where validity is lost
+        return {"id": item.id, "ok": False, "reason": f"{type(exc).__name__}: {exc}",
+                "calls": [], "schema_valid": False, "executable": False, "latency_ms": None,
                 "tokens": {}}
     by_name = {t.name: t for t in tools}
     schema_valid = all(c["name"] in by_name and not validation_errors(

@@ -17,6 +17,7 @@ the decoder can emit that text without sampling it.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Iterable
 
@@ -106,6 +107,9 @@ class StringValue:
         if ord(ch) < 0x20 or len(self.chars) >= self.max_chars or (closing and self.chars):
             return None
         if ch == "\\":
+            if self.ground is not None and not any(
+                    (self.chars + c).lower() in self.ground for c in '"\\\n\t'):
+                return None  # no escaped character could keep a grounded string grounded
             return self._next(self.chars, 2)
         return self._next(self.chars + ch, 1)
 
@@ -125,22 +129,37 @@ def number_value(text: str) -> int | float:
 
 
 class NumberValue:
-    """A number; with `allowed`, only one of those literals (numbers grounded in the request)."""
+    """A number; with `allowed`, only one of those literals (numbers grounded in the request,
+    or a small range or enum); with `low`/`high`, within those bounds."""
 
-    __slots__ = ("integer", "text", "allowed")
+    __slots__ = ("integer", "text", "allowed", "low", "high")
 
-    def __init__(self, integer: bool, text: str = "", allowed: frozenset | None = None):
+    def __init__(self, integer: bool, text: str = "", allowed: frozenset | None = None,
+                 low: float | None = None, high: float | None = None):
         self.integer, self.text, self.allowed = integer, text, allowed
+        self.low, self.high = low, high
+
+    def _may_continue(self, text: str) -> bool:
+        # Never accept a prefix that no number within the bounds can complete.
+        if self.low is not None and self.low >= 0 and text.startswith("-"):
+            return False
+        digits = re.match(r"\d+", text)
+        if self.high is not None and digits and "e" not in text.lower() and \
+                int(digits.group()) > self.high >= 0:
+            return False
+        return True
 
     def step(self, ch, closing=False):
         text = self.text + ch
         prefix = _INT_PREFIX if self.integer else _NUM_PREFIX
-        if prefix.fullmatch(text) and (
+        if prefix.fullmatch(text) and self._may_continue(text) and (
                 self.allowed is None or any(a.startswith(text) for a in self.allowed)):
-            return (CONSUME, NumberValue(self.integer, text, self.allowed))
+            return (CONSUME, NumberValue(self.integer, text, self.allowed, self.low, self.high))
         full = _INT_FULL if self.integer else _NUM_FULL
         if full.fullmatch(self.text) and (self.allowed is None or self.text in self.allowed):
-            return (DONE, number_value(self.text))  # the character belongs to the parent
+            value = number_value(self.text)
+            if (self.low is None or value >= self.low) and (self.high is None or value <= self.high):
+                return (DONE, value)  # the character belongs to the parent
         return None
 
     def forced(self, closing=False):
@@ -251,33 +270,38 @@ class Fields:
 class FreeObject:
     """An object with no declared properties: `{"any key": any value, ...}`."""
 
-    __slots__ = ("values", "phase", "key")
+    __slots__ = ("values", "phase", "key", "value_schema")
 
-    def __init__(self, values: tuple = (), phase: str = "open", key: str | None = None):
+    def __init__(self, values: tuple = (), phase: str = "open", key: str | None = None,
+                 value_schema: dict | None = None):
         self.values, self.phase, self.key = values, phase, key
+        self.value_schema = value_schema or {}  # additionalProperties, when typed
+
+    def _at(self, values, phase, key=None):
+        return FreeObject(values, phase, key, self.value_schema)
 
     def step(self, ch, closing=False):
         if self.phase == "open":
-            return (CONSUME, FreeObject(phase="first")) if ch == "{" else None
+            return (CONSUME, self._at((), "first")) if ch == "{" else None
         if self.phase in ("first", "after") and ch == "}":
             return (DONE_CONSUMED, dict(self.values))
         if self.phase == "after" or (closing and self.phase == "first"):
             if ch == "," and len(self.values) < MAX_ARRAY_ITEMS and not closing:
-                return (PUSH, FreeObject(self.values, "key"), Literal(", "))
+                return (PUSH, self._at(self.values, "key"), Literal(", "))
             return None
         if self.phase in ("first", "key"):
-            return (PUSH, FreeObject(self.values, "got_key"), StringValue(64))
+            return (PUSH, self._at(self.values, "got_key"), StringValue(64))
         if self.phase == "colon":
-            return (PUSH, FreeObject(self.values, "value", self.key), Literal(": "))
+            return (PUSH, self._at(self.values, "value", self.key), Literal(": "))
         if self.phase == "value":
-            return (PUSH, FreeObject(self.values, "got_value", self.key), value_frame({}))
+            return (PUSH, self._at(self.values, "got_value", self.key), value_frame(self.value_schema))
         return None
 
     def child_done(self, value):
         if self.phase == "got_key":
-            return FreeObject(self.values, "colon", value)
+            return self._at(self.values, "colon", value)
         if self.phase == "got_value":
-            return FreeObject(self.values + ((self.key, value),), "after")
+            return self._at(self.values + ((self.key, value),), "after")
         return self  # a literal finished; the phase already says what comes next
 
     def forced(self, closing=False):
@@ -314,14 +338,23 @@ def boolean_frame() -> Choice:
 
 def value_frame(schema: dict):
     """The frame that reads one value of `schema`."""
-    if "enum" in schema and schema["enum"]:
-        options = [python_literal(v) for v in schema["enum"]]
-        return Choice(_prefix_free(options), dict(zip(options, schema["enum"])))
+    if schema.get("enum"):
+        enum = schema["enum"]
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in enum):
+            # "1" and "10" are not prefix-free as literals; a number frame tells them apart
+            return NumberValue(all(isinstance(v, int) for v in enum),
+                               allowed=frozenset(python_literal(v) for v in enum))
+        options = [python_literal(v) for v in enum]
+        return Choice(_prefix_free(options), dict(zip(options, enum)))
     kind = schema.get("type")
     if kind == "string":
         return StringValue(min(schema.get("maxLength", MAX_STRING_CHARS), MAX_STRING_CHARS))
     if kind in ("integer", "number"):
-        return NumberValue(kind == "integer")
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if kind == "integer" and low is not None and high is not None and high - low <= 1000:
+            return NumberValue(True, allowed=frozenset(
+                str(v) for v in range(math.ceil(low), math.floor(high) + 1)))
+        return NumberValue(kind == "integer", low=low, high=high)
     if kind == "boolean":
         return boolean_frame()
     if kind == "array":
@@ -329,7 +362,7 @@ def value_frame(schema: dict):
     if kind == "object":
         if schema.get("properties"):
             return Fields(fields_of(schema), "object")
-        return FreeObject()
+        return FreeObject(value_schema=schema.get("additionalProperties", {}))
     if kind == "null":
         return Literal("None")
     return AnyValue()
@@ -372,6 +405,7 @@ class Grounding:
 
     def __init__(self, request: str, optional_args: bool = True, continue_uncovered: bool = True):
         self.optional_args, self.continue_uncovered = optional_args, continue_uncovered
+        request = " ".join(request.split())  # as the prompt shows it
         self.text = request.lower()
         literals = {m.replace(",", "") for m in _NUMBER_IN_TEXT.findall(request)}
         self.stated_values = frozenset(float(x) for x in literals)  # digits, not words
@@ -432,7 +466,8 @@ class Grounding:
         if kind == "number":
             return NumberValue(False, allowed=self.numbers) if self.numbers else None
         if kind == "string":
-            return StringValue(ground=self.text)
+            frame = value_frame(schema)
+            return StringValue(frame.max_chars, ground=self.text)
         return value_frame(schema)
 
 

@@ -20,10 +20,8 @@ import llama_cpp
 @llama_cpp.llama_log_callback
 def _log_errors_only(level: int, text: bytes, user_data) -> None:
     # llama.cpp reports every load detail on stderr; a daemon's log wants only its errors.
-    # It logs the full-size SWA cache that we ask for (swa_full) at error level too.
-    message = text.decode("utf-8", errors="replace")
-    if level == 3 and "using full-size SWA cache" not in message:  # GGML_LOG_LEVEL_ERROR
-        sys.stderr.write(message)
+    if level == 4:  # GGML_LOG_LEVEL_ERROR in the bundled ggml.h (llama_cpp/_logger.py is stale)
+        sys.stderr.write(text.decode("utf-8", errors="replace"))
 
 
 llama_cpp.llama_log_set(_log_errors_only, ctypes.c_void_p(0))
@@ -70,6 +68,10 @@ class LocalModel:
     # -- tokens -----------------------------------------------------------------------------
     def tokenize(self, text: str, bos: bool = False) -> list[int]:
         return self.llama.tokenize(text.encode("utf-8"), add_bos=bos, special=False)
+
+    def is_end(self, tok: int) -> bool:
+        """End of generation (EOS, end-of-turn, ...)."""
+        return bool(llama_cpp.llama_vocab_is_eog(self._vocab, tok))
 
     def detokenize(self, tokens: list[int]) -> str:
         return self.llama.detokenize(tokens).decode("utf-8", errors="replace")
@@ -162,9 +164,7 @@ class ContextOverflowError(RuntimeError):
 
 def open_model(settings, name: str | None = None) -> LocalModel:
     """Load the configured (or named) model, verified, with the configured runtime settings."""
-    from .models import resolve  # models depends on config only; keep llm importable alone
-
-    from .models import get_entry
+    from .models import get_entry, resolve  # keep llm importable without the manifest
 
     path = resolve(settings, name)
     m = settings.model

@@ -1,5 +1,6 @@
-"""The static prefix's llama.cpp state, evaluated once per (model, prefix) and kept in RAM and in
-the state directory, so neither the next decision nor a restart pays its prefill again.
+"""The static prefix's llama.cpp state, evaluated once per (model, prefix) and kept in RAM, and in
+the state directory once the prefix is used a second time, so neither the next decision nor a
+restart pays its prefill again.
 
 A state file is a JSON header line followed by the raw llama.cpp state. The header names the
 model identity, the prefix tokens' hash, the llama.cpp version and the payload's sha256; any

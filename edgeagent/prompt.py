@@ -4,7 +4,7 @@ earlier turns, the request)."""
 
 from __future__ import annotations
 
-from .grammar import NO_CALL
+from .grammar import NO_CALL, python_literal
 from .tools import Tool
 
 INSTRUCTIONS = """\
@@ -54,16 +54,12 @@ MAX_DESCRIPTION_CHARS = 240
 
 def type_hint(schema: dict) -> str:
     if schema.get("enum"):
-        return "Literal[" + ", ".join(_literal(v) for v in schema["enum"]) + "]"
+        return "Literal[" + ", ".join(python_literal(v) for v in schema["enum"]) + "]"
     kind = schema.get("type")
     if kind == "array":
         items = schema.get("items")
         return f"list[{type_hint(items)}]" if items else "list"
     return _TYPE_NAMES.get(kind, "Any")
-
-
-def _literal(value) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)
 
 
 def _short(text: str) -> str:

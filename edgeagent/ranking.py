@@ -31,10 +31,10 @@ class ToolRanker:
     def scores(self, request: str, tools: list[Tool]) -> np.ndarray:
         """Cosine similarity of the request with each tool, in catalog order."""
         texts = [tool_text(t) for t in tools]
+        if len(self._vectors) > 4096:
+            self._vectors.clear()
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if missing:
-            if len(self._vectors) > 4096:
-                self._vectors.clear()
             for text, vector in zip(missing, self.embedder.embed(missing)):
                 self._vectors[text] = vector
         query = self.embedder.embed_one(request)

@@ -51,7 +51,7 @@ def normalize_schema(schema: Any, where: str = "parameters") -> dict:
     out: dict[str, Any] = {k: v for k, v in schema.items() if k in _KEPT_KEYS}
     type_name = schema.get("type")
     if isinstance(type_name, list):
-        # ["string", "null"] style: keep the first non-null type; null stays allowed via default.
+        # ["string", "null"] style: keep the first non-null type (omit the argument for null).
         non_null = [t for t in type_name if str(t).lower() not in ("null", "none")]
         type_name = non_null[0] if non_null else "null"
     if type_name is not None:
@@ -83,8 +83,15 @@ def normalize_schema(schema: Any, where: str = "parameters") -> dict:
     if isinstance(schema.get("additionalProperties"), dict):
         out["additionalProperties"] = normalize_schema(
             schema["additionalProperties"], f"{where}.*")
-    if "enum" in out and not isinstance(out["enum"], list):
-        raise SchemaError(f"{where}.enum must be a list")
+    if "enum" in out:
+        enum = out["enum"]
+        if not isinstance(enum, list) or not enum:
+            raise SchemaError(f"{where}.enum must be a non-empty list")
+        if out.get("type") and any(not _type_ok(v, out["type"]) for v in enum):
+            raise SchemaError(f"{where}.enum values do not match type {out['type']!r}")
+    for key in ("minimum", "maximum", "maxLength", "minItems", "maxItems"):
+        if key in out and (isinstance(out[key], bool) or not isinstance(out[key], (int, float))):
+            raise SchemaError(f"{where}.{key} must be a number")
     return out
 
 
@@ -133,7 +140,7 @@ def validation_errors(value: Any, schema: dict, path: str = "") -> list[str]:
                 errors.extend(validation_errors(sub_value, props[name], sub_path))
             elif isinstance(schema.get("additionalProperties"), dict):
                 errors.extend(validation_errors(sub_value, schema["additionalProperties"], sub_path))
-            elif props or schema.get("additionalProperties") is False:
+            elif props:
                 errors.append(f"{here}: unknown argument {name!r}")
     if isinstance(value, list) and "items" in schema:
         for i, item in enumerate(value):

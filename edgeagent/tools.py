@@ -190,9 +190,11 @@ def load_tools_file(path: str | Path) -> list[Tool]:
     """Tools from a JSON file: a list, {"tools": [...]}, or one JSON object per line."""
     path = Path(path)
     try:
-        text = path.read_text()
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ToolsFileError(f"{path}: cannot read tools file ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ToolsFileError(f"{path}: not UTF-8 text") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -35,3 +35,10 @@ def test_cli_exits_2_with_one_line(tmp_path):
                              "config", "show"], capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "model.bogus" in result.stderr
+
+
+def test_shipped_example_config_is_valid():
+    from pathlib import Path
+    example = Path(__file__).resolve().parent.parent / "systemd" / "config.example.toml"
+    s = load_settings(example, environ={})
+    assert s.agent.allow_actuate is False and s.memory.max_db_mb == 64

@@ -119,3 +119,49 @@ def test_decoding_finishes_within_a_small_budget(model):
     assert matcher.finished and stats.completion_tokens <= 40
     for call in matcher.result:
         assert tools[0].validate(call["arguments"])
+
+
+BOUNDED = tools_from_definitions([{"name": "k", "parameters": {"type": "dict", "properties": {
+    "level": {"type": "integer", "minimum": 10, "maximum": 20},
+    "speed": {"type": "number", "minimum": 0, "maximum": 100},
+    "gear": {"type": "integer", "enum": [1, 10]},
+    "tags": {"type": "dict", "additionalProperties": {"type": "integer"}}},
+    "required": ["level", "speed", "gear", "tags"]}}])
+
+
+@pytest.mark.parametrize("text,ok", [
+    (' k(level=15, speed=2.5, gear=10, tags={"a": 1})\n', True),
+    (' k(level=1, speed=2.5, gear=10, tags={"a": 1})\n', False),     # below minimum
+    (' k(level=15, speed=250, gear=10, tags={"a": 1})\n', False),    # above maximum
+    (' k(level=15, speed=-1, gear=10, tags={"a": 1})\n', False),     # negative, minimum 0
+    (' k(level=15, speed=2, gear=1, tags={"a": 1})\n', True),        # 1 and 10 told apart
+    (' k(level=15, speed=2, gear=3, tags={"a": 1})\n', False),
+    (' k(level=15, speed=2, gear=1, tags={"a": "x"})\n', False),     # typed additionalProperties
+])
+def test_bounds_enums_and_typed_maps_match_the_validator(text, ok):
+    m = Matcher.for_decision(BOUNDED).feed(text)
+    accepted = m is not None and m.finished
+    assert accepted == ok
+    if accepted:
+        BOUNDED[0].validate(m.result[0]["arguments"])
+
+
+def test_bad_schema_keywords_are_refused_at_load():
+    from edgeagent.tools import ToolsFileError
+    for prop in [{"type": "string", "enum": []}, {"type": "integer", "enum": ["1"]},
+                 {"type": "string", "maxLength": None}, {"type": "integer", "minimum": "0"}]:
+        with pytest.raises(ToolsFileError):
+            tools_from_definitions([{"name": "t", "parameters": {"type": "dict",
+                                                                  "properties": {"p": prop}}}])
+
+
+def test_grounded_strings_have_no_dead_ends():
+    from edgeagent.grammar import Grounding
+    tools = tools_from_definitions([{"name": "c", "parameters": {"type": "dict", "properties": {
+        "city": {"type": "string"}}}}])
+    m = Matcher.for_decision(tools, ground=Grounding("weather  in\nParis for the city")).feed(
+        ' c(city="par')
+    assert m is not None and m.feed("\\") is None       # no escape can stay grounded
+    assert m.feed('is"').forced_text() == ")\n"
+    assert Matcher.for_decision(tools, ground=Grounding("the city of Paris")).feed(
+        ' c(city="Rome')  is None

@@ -31,13 +31,13 @@ def fresh(model, settings, tmp_path):
 def test_prefill_then_kv_then_disk_give_the_same_decision(fresh, tmp_path):
     agent = fresh()
     cold = agent.plan(REQUEST, TOOLS)
-    assert cold.tokens["prefix"] == "prefill" and cold.tokens["cached"] == 0
+    assert cold.prefix == "prefill" and cold.tokens["cached"] == 0
     assert not list(tmp_path.glob("*.state"))  # a one-off catalog is not written
     warm = agent.plan(REQUEST, TOOLS)
-    assert warm.tokens["prefix"] == "kv"
+    assert warm.prefix == "kv"
     assert len(list(tmp_path.glob("*.state"))) == 1  # used again: worth keeping
     restarted = fresh().plan(REQUEST, TOOLS)
-    assert restarted.tokens["prefix"] == "disk"
+    assert restarted.prefix == "disk"
     assert restarted.tokens["cached"] >= restarted.tokens["prompt"] // 2
     assert cold.text == warm.text == restarted.text
 
@@ -47,7 +47,7 @@ def test_ram_copy_serves_alternating_catalogs(fresh):
     other = TOOLS[:1]
     agent.plan(REQUEST, TOOLS)
     agent.plan(REQUEST, other)
-    assert agent.plan(REQUEST, TOOLS).tokens["prefix"] == "ram"
+    assert agent.plan(REQUEST, TOOLS).prefix == "ram"
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "other_model", "garbage_header"])
@@ -72,7 +72,7 @@ def test_damaged_state_is_rebuilt_not_loaded(fresh, tmp_path, damage):
     path.write_bytes(header + b"\n" + payload)
     agent = fresh()
     again = agent.plan(REQUEST, TOOLS)
-    assert again.tokens["prefix"] == "prefill"
+    assert again.prefix == "prefill"
     assert again.text == reference.text
     assert not path.exists()  # the damaged file was deleted, not loaded
     agent.plan(REQUEST, TOOLS)
@@ -86,6 +86,6 @@ def test_changed_catalog_gets_its_own_state(fresh, tmp_path):
     changed = tools_from_definitions([{**TOOLS[0].spec(), "description": "Water a plant now."},
                                       TOOLS[1].spec()])
     agent = fresh()
-    assert agent.plan(REQUEST, changed).tokens["prefix"] == "prefill"
+    assert agent.plan(REQUEST, changed).prefix == "prefill"
     agent.plan(REQUEST, changed)
     assert len(list(tmp_path.glob("*.state"))) == 2

@@ -103,7 +103,7 @@ def time_to_decision(settings, model, items, sizes, repeat: int) -> list[tuple]:
             restarted = Agent(restarted_model, settings.agent,
                               prefix_cache=PrefixCache(restarted_model, Path(state_dir)))
             after = restarted.plan(requests[0], tools)
-            assert after.tokens["prefix"] == "disk", after.tokens
+            assert after.prefix == "disk", after.tokens
             del restarted, restarted_model
         rows.append((size, cold.tokens["prompt"], cold.timing["total_ms"],
                      statistics.median(warm), after.timing["total_ms"]))
