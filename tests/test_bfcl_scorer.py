@@ -9,9 +9,9 @@ import pytest
 
 from edgeagent.bfcl import CATEGORIES, BfclItem, Verdict, load_category, score, standardize
 
-DATA_DIR = Path(os.environ.get("BFCL_DATA_DIR", "/work/shared/bfcl"))
-needs_data = pytest.mark.skipif(not (DATA_DIR / "BFCL_v4_simple_python.json").exists(),
-                                reason="BFCL data not available")
+# The project's shared data (../shared/bfcl next to the checkout); BFCL_DATA_DIR overrides.
+DATA_DIR = Path(os.environ.get("BFCL_DATA_DIR",
+                               Path(__file__).resolve().parents[2] / "shared" / "bfcl"))
 
 
 def doc(name: str, properties: dict, required: list[str]) -> dict:
@@ -325,7 +325,6 @@ def test_irrelevance():
 
 # --- loader and real data --------------------------------------------------------------------
 
-@needs_data
 def test_load_category():
     for category, count in [("simple_python", 400), ("multiple", 200), ("parallel", 200),
                             ("parallel_multiple", 200), ("irrelevance", 240)]:
@@ -358,7 +357,6 @@ def ground_truth_calls(bfcl_item: BfclItem) -> list[dict]:
             for expected in bfcl_item.ground_truth for name, params in expected.items()]
 
 
-@needs_data
 def test_ground_truth_scores_itself():
     failures = {}
     for category in CATEGORIES:

@@ -7,7 +7,34 @@ from pathlib import Path
 
 import pytest
 
-BFCL = Path(__file__).resolve().parents[2] / "shared" / "bfcl"
+# A tiny data set in BFCL's own format, so the test does not depend on where ../shared is.
+QUESTIONS = {
+    "simple_python": [
+        {"id": "simple_python_0", "question": [[{"role": "user", "content": "Find the area of a triangle with a base of 10 units and height of 5 units."}]],
+         "function": [{"name": "calculate_triangle_area", "description": "Calculate the area of a triangle given its base and height.", "parameters": {"type": "dict", "properties": {"base": {"type": "integer", "description": "The base of the triangle."}, "height": {"type": "integer", "description": "The height of the triangle."}, "unit": {"type": "string", "description": "The unit of measure (defaults to 'units' if not specified)"}}, "required": ["base", "height"]}}]},
+        {"id": "simple_python_1", "question": [[{"role": "user", "content": "Calculate the factorial of 5 using math functions."}]],
+         "function": [{"name": "math.factorial", "description": "Calculate the factorial of a given number.", "parameters": {"type": "dict", "properties": {"number": {"type": "integer", "description": "The number for which factorial needs to be calculated."}}, "required": ["number"]}}]},
+    ],
+    "irrelevance": [
+        {"id": "irrelevance_0", "question": [[{"role": "user", "content": "Who wrote the novel Moby Dick?"}]],
+         "function": [{"name": "calculate_triangle_area", "description": "Calculate the area of a triangle given its base and height.", "parameters": {"type": "dict", "properties": {"base": {"type": "integer"}, "height": {"type": "integer"}}, "required": ["base", "height"]}}]},
+    ],
+}
+ANSWERS = [
+    {"id": "simple_python_0", "ground_truth": [{"calculate_triangle_area": {"base": [10], "height": [5], "unit": ["units", ""]}}]},
+    {"id": "simple_python_1", "ground_truth": [{"math.factorial": {"number": [5]}}]},
+]
+
+
+@pytest.fixture
+def bfcl_dir(tmp_path):
+    (tmp_path / "possible_answer").mkdir()
+    for category, items in QUESTIONS.items():
+        (tmp_path / f"BFCL_v4_{category}.json").write_text(
+            "\n".join(json.dumps(i) for i in items))
+    (tmp_path / "possible_answer" / "BFCL_v4_simple_python.json").write_text(
+        "\n".join(json.dumps(a) for a in ANSWERS))
+    return tmp_path
 
 
 def run_cli(*args, env=None):
@@ -42,19 +69,19 @@ def test_config_show_is_json():
     assert shown["model"]["name"] == "gemma3-270m" and "memory" in shown
 
 
-def test_eval_bfcl_scores_and_explains(tmp_path):
+def test_eval_bfcl_scores_and_explains(tmp_path, bfcl_dir):
     out = tmp_path / "items.jsonl"
-    result = run_cli("eval", "bfcl", "--data", str(BFCL), "--category",
-                     "simple_python,irrelevance", "--limit", "3", "--out", str(out))
+    result = run_cli("eval", "bfcl", "--data", str(bfcl_dir), "--category",
+                     "simple_python,irrelevance", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert "simple_python" in result.stdout and "irrelevance" in result.stdout
     items = [json.loads(line) for line in out.read_text().splitlines()]
-    assert len(items) == 6
+    assert [i["id"] for i in items] == ["simple_python_0", "simple_python_1", "irrelevance_0"]
     for item in items:
         assert item["schema_valid"] is True
         assert item["ok"] or item["reason"]  # every failure says why
 
 
-def test_eval_rejects_unknown_category():
-    result = run_cli("eval", "bfcl", "--data", str(BFCL), "--category", "java")
+def test_eval_rejects_unknown_category(bfcl_dir):
+    result = run_cli("eval", "bfcl", "--data", str(bfcl_dir), "--category", "java")
     assert result.returncode == 2 and "unknown BFCL category" in result.stderr
