@@ -301,8 +301,9 @@ def cmd_models(args, settings: Settings) -> int:
             raise UsageError("models path needs a NAME")
         print(models.get_entry(args.name).path(settings))
         return 0
+    # install with no NAME: what the default setup uses (the LLM and the embedding model)
     names = [args.name] if args.name else (
-        [default] if args.action == "install" else
+        [default, "use-multilingual"] if args.action == "install" else
         [n for n, e in entries.items() if e.path(settings).exists()] or [default])
     failed = 0
     for name in names:

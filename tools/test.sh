@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[test]'
-.venv/bin/edgeagent models install gemma3-270m
+.venv/bin/edgeagent models install      # the default model and the embedding model
 .venv/bin/python -m pytest -q "$@"
