@@ -225,8 +225,11 @@ class Fields:
 
     def _frame(self, j: int):
         name, schema, required = self.fields[j]
-        if required or self.ground is None or not self.ground.optional_args:
+        if self.ground is None or not self.ground.optional_args:
             return value_frame(schema)
+        if required:  # a required enum keeps to the values the request names, if it names any
+            return self.ground.value_frame(schema, name) if schema.get("enum") and \
+                self.ground.stated_enum(schema) else value_frame(schema)
         return self.ground.value_frame(schema, name)
 
     def key_choice(self, closing=False) -> Choice:
@@ -448,6 +451,9 @@ class Grounding:
             collect(call["arguments"])
         return self.stated_values - used
 
+    def stated_enum(self, schema: dict) -> list:
+        return [v for v in schema["enum"] if str(v).lower() in self.text]
+
     def mentions(self, name: str) -> bool:
         words = [w for w in re.split(r"[_\W]+", name.lower()) if len(w) > 2]
         return any(w in self.text for w in words)
@@ -456,7 +462,7 @@ class Grounding:
         """The frame for an optional argument, or None when the request does not state it:
         an enum value it names, or a value of an argument whose name it mentions."""
         if schema.get("enum"):
-            stated = [v for v in schema["enum"] if str(v).lower() in self.text]
+            stated = self.stated_enum(schema)
             return value_frame({**schema, "enum": stated}) if stated else None
         if not self.mentions(name):
             return None

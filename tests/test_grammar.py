@@ -165,3 +165,11 @@ def test_grounded_strings_have_no_dead_ends():
     assert m.feed('is"').forced_text() == ")\n"
     assert Matcher.for_decision(tools, ground=Grounding("the city of Paris")).feed(
         ' c(city="Rome')  is None
+
+
+def test_a_required_enum_keeps_to_the_value_the_request_names():
+    from edgeagent.grammar import Grounding
+    light = Matcher.for_decision(TOOLS, ground=Grounding("switch on the hall light"))
+    assert light.feed(' light(room=').forced_text().startswith('"hall"')
+    free = Matcher.for_decision(TOOLS, ground=Grounding("switch on the light"))
+    assert free.feed(' light(room="kitchen")\n').finished  # nothing named: any value
