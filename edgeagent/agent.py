@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .config import AgentSettings
-from .decoding import DecodeError, decode, generate_text
+from .decoding import DecodeError, DecodeStats, decode, generate_text
 from .grammar import NO_CALL, Choice, Grounding, Matcher, format_call
 from .llm import ContextOverflowError, LocalModel
 from .prefix_cache import PrefixCache
@@ -32,6 +32,7 @@ class Plan:
     tokens: dict = field(default_factory=dict)
     prefix: str = "kv"  # where the static prefix came from: kv, ram, disk, prefill, skipped
     text: str = ""  # the decision as the model wrote it
+    stats: DecodeStats | None = None
 
     def to_json(self) -> dict:
         return {"calls": self.calls, "answer": self.answer, "escalate": self.escalate,
@@ -65,7 +66,7 @@ class Agent:
                  registry: ToolRegistry | None = None, prefix_cache: PrefixCache | None = None,
                  memory=None, ranker: ToolRanker | None = None):
         self.model = model
-        self.ranker = ranker if settings.rank_tools else None
+        self.ranker = ranker
         self.settings = settings
         self.registry = registry or ToolRegistry()
         self.prefix_cache = prefix_cache
@@ -81,6 +82,14 @@ class Agent:
             self._prefix_tokens[text] = [self.model.bos] + self.model.tokenize(text)
         return self._prefix_tokens[text]
 
+    def prompt(self, tools: list[Tool], request: str, history=(), context: str = ""):
+        """The prompt's tokens with its static prefix put in the KV cache the cheapest way;
+        also the prefix length and how it got there (None without a prefix cache)."""
+        prefix = self.prefix_tokens(tools)
+        restored = self.prefix_cache.ensure(prefix) if self.prefix_cache else None
+        suffix = self.model.tokenize(request_suffix(request, history, context))
+        return prefix + suffix, len(prefix), restored
+
     # -- one decision -----------------------------------------------------------------------
     def plan(self, request: str, tools: list[Tool] | None = None,
              history: list[tuple[str, str]] = (), context: str = "") -> Plan:
@@ -94,19 +103,17 @@ class Agent:
                                 "prefill_ms": 0.0, "decode_ms": 0.0},
                         tokens={"prompt": 0, "completion": 0, "cached": 0, "forced": 0},
                         prefix="skipped")
-        prefix = self.prefix_tokens(tools)
-        restored = self.prefix_cache.ensure(prefix) if self.prefix_cache else None
-        prompt = prefix + self.model.tokenize(request_suffix(request, history, context))
+        prompt, prefix_len, restored = self.prompt(tools, request, history, context)
         prefill = self.model.set_prompt(prompt)
         prefix_ms = restored.ms if restored else 0.0
-        prefilled_now = len(prefix) if restored and restored.source == "prefill" else 0
+        prefilled_now = prefix_len if restored and restored.source == "prefill" else 0
         matcher, text, stats = self.decide(request, tools, gate)
         calls = matcher.result
         by_name = {t.name: t for t in tools}
         for call in calls:  # the grammar already guarantees this; check again, never trust
             by_name[call["name"]].validate(call["arguments"])
         return Plan(
-            calls=calls, text=text,
+            calls=calls, text=text, stats=stats,
             timing={"total_ms": round((time.perf_counter() - start) * 1000, 1),
                     "prefill_ms": round(prefix_ms + prefill.prefill_ms, 1),
                     "decode_ms": round(stats.ms, 1)},
@@ -159,10 +166,7 @@ class Agent:
 
     def _steps(self, request: str, history, context: str) -> RunResult:
         tools = list(self.registry)
-        prefix = self.prefix_tokens(tools)
-        if self.prefix_cache:
-            self.prefix_cache.ensure(prefix)
-        prompt = prefix + self.model.tokenize(request_suffix(request, history, context))
+        prompt, _, _ = self.prompt(tools, request, history, context)
         steps: list[Step] = []
         plans: list[Plan] = []
         gate = self.gate(request, tools)

@@ -227,9 +227,9 @@ class Fields:
         name, schema, required = self.fields[j]
         if self.ground is None or not self.ground.optional_args:
             return value_frame(schema)
-        if required:  # a required enum keeps to the values the request names, if it names any
-            return self.ground.value_frame(schema, name) if schema.get("enum") and \
-                self.ground.stated_enum(schema) else value_frame(schema)
+        if required and not (schema.get("enum") and self.ground.stated_enum(schema)):
+            return value_frame(schema)
+        # optional: only what the request states; required enum: the values it names
         return self.ground.value_frame(schema, name)
 
     def key_choice(self, closing=False) -> Choice:
@@ -351,7 +351,7 @@ def value_frame(schema: dict):
         return Choice(_prefix_free(options), dict(zip(options, enum)))
     kind = schema.get("type")
     if kind == "string":
-        return StringValue(min(schema.get("maxLength", MAX_STRING_CHARS), MAX_STRING_CHARS))
+        return StringValue(max_chars(schema))
     if kind in ("integer", "number"):
         low, high = schema.get("minimum"), schema.get("maximum")
         if kind == "integer" and low is not None and high is not None and high - low <= 1000:
@@ -369,6 +369,10 @@ def value_frame(schema: dict):
     if kind == "null":
         return Literal("None")
     return AnyValue()
+
+
+def max_chars(schema: dict) -> int:
+    return int(min(schema.get("maxLength", MAX_STRING_CHARS), MAX_STRING_CHARS))
 
 
 def _prefix_free(options: list[str]) -> list[str]:
@@ -472,8 +476,7 @@ class Grounding:
         if kind == "number":
             return NumberValue(False, allowed=self.numbers) if self.numbers else None
         if kind == "string":
-            frame = value_frame(schema)
-            return StringValue(frame.max_chars, ground=self.text)
+            return StringValue(max_chars(schema), ground=self.text)
         return value_frame(schema)
 
 

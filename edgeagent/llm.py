@@ -91,17 +91,13 @@ class LocalModel:
         return text
 
     @property
-    def token_texts(self) -> list[str | None]:
-        return [self.token_text(tok) for tok in range(self.n_vocab)]
-
-    @property
     def tokens_by_first_char(self) -> dict[str, np.ndarray]:
         """The vocabulary grouped by first character, built on first need: the decoder's
         rare fallback when no top candidate fits the grammar."""
         if self._by_first_char is None:
             groups: dict[str, list[int]] = defaultdict(list)
-            for tok, text in enumerate(self.token_texts):
-                if text:
+            for tok in range(self.n_vocab):
+                if text := self.token_text(tok):
                     groups[text[0]].append(tok)
             self._by_first_char = {ch: np.array(t, dtype=np.int64) for ch, t in groups.items()}
         return self._by_first_char

@@ -68,6 +68,10 @@ def greedy_loop(model, prompt: str, n: int) -> float:
     return n / (time.perf_counter() - start)
 
 
+# how often the decoder left its fast path (summed over the decoding-speed plans)
+paths = {"sampled": 0, "rejected_greedy": 0, "full_scans": 0}
+
+
 def decoding_speed(model, agent, items, repeat: int) -> list[tuple[str, float]]:
     tools = tools_from_definitions([i["function"] for i in items[:5]])
     rows = {"unconstrained (raw llama-cpp-python)": [], "LlamaGrammar (raw llama-cpp-python)": [],
@@ -86,6 +90,8 @@ def decoding_speed(model, agent, items, repeat: int) -> list[tuple[str, float]]:
         plan = agent.plan(item["request"], tools)
         rows["edgeagent decoder"].append(plan.tokens["completion"] / (plan.timing["decode_ms"]
                                                                       / 1000))
+        for key in paths:
+            paths[key] += getattr(plan.stats, key)
     return [(name, statistics.median(v)) for name, v in rows.items()]
 
 
@@ -145,6 +151,8 @@ def main() -> int:
     print(f"{'decoding (same prompt)':40} {'tok/s':>7} {'vs unconstrained':>17}")
     for name, tps in speed:
         print(f"{name:40} {tps:7.1f} {tps / base:16.2f}x")
+    print(f"sampled steps {paths['sampled']}: greedy token refused {paths['rejected_greedy']}, "
+          f"vocabulary filter needed {paths['full_scans']}")
 
     print(f"\n{'catalog':>7} {'prompt tok':>10} {'cold ms':>8} {'warm ms':>8} "
           f"{'restart ms':>10} {'cold/warm':>9} {'cold/restart':>12}")
