@@ -61,6 +61,11 @@ class RunResult:
     plans: list[Plan]
 
 
+def grounds(request: str, history=(), context: str = "") -> str:
+    """The text argument values may come from: the request, earlier turns and memory notes."""
+    return "\n".join([context, *(text for _, text in history), request])
+
+
 class Agent:
     def __init__(self, model: LocalModel, settings: AgentSettings,
                  registry: ToolRegistry | None = None, prefix_cache: PrefixCache | None = None,
@@ -107,7 +112,7 @@ class Agent:
         prefill = self.model.set_prompt(prompt)
         prefix_ms = restored.ms if restored else 0.0
         prefilled_now = prefix_len if restored and restored.source == "prefill" else 0
-        matcher, text, stats = self.decide(request, tools, gate)
+        matcher, text, stats = self.decide(grounds(request, history, context), tools, gate)
         calls = matcher.result
         by_name = {t.name: t for t in tools}
         for call in calls:  # the grammar already guarantees this; check again, never trust
@@ -135,10 +140,12 @@ class Agent:
         near = [t.name for t, score in zip(tools, scores) if score >= best - s.first_call_margin]
         return Gate(allow_none=best < s.relevance_ceiling, first=near)
 
-    def decide(self, request: str, tools: list[Tool], gate: Gate):
-        """Constrained decoding of one decision from the model's current state."""
+    def decide(self, ground_text: str, tools: list[Tool], gate: Gate):
+        """Constrained decoding of one decision from the model's current state; argument values
+        come from `ground_text` (the request and what the prompt says around it)."""
         s = self.settings
-        ground = Grounding(request, s.ground_optional_args, s.continue_uncovered)
+        ground = Grounding(ground_text, s.ground_optional_args, s.continue_uncovered,
+                           s.ground_required_args)
         matcher = Matcher.for_decision(tools, MAX_PARALLEL_CALLS, gate.allow_none, ground,
                                        gate.first)
         return decode(self.model, matcher)
@@ -173,7 +180,7 @@ class Agent:
         for _ in range(self.settings.max_steps if gate else 0):
             self.model.set_prompt(prompt)
             try:
-                matcher, text, _ = self.decide(request, tools, gate)
+                matcher, text, _ = self.decide(grounds(request, history, context), tools, gate)
             except DecodeError as exc:
                 return RunResult(f"I could not decide on an action ({exc}).", steps, plans)
             calls = matcher.result

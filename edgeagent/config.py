@@ -55,10 +55,11 @@ class AgentSettings(Section):
     allow_actuate: bool = False          # actuate-class tools run only when this is true
     # Decision techniques (each switchable, for the ablation table in the README):
     ground_optional_args: bool = True    # optional arguments only take values the request states
+    ground_required_args: bool = True    # required ones keep to its words and numbers where it has them
     continue_uncovered: bool = True      # another call while the request states an unused number
     rank_tools: bool = True              # embeddings rank tools (needs models install use-multilingual)
-    relevance_floor: float = Field(0.30, ge=-1, le=1)    # best tool below this: no call
-    relevance_ceiling: float = Field(0.45, ge=-1, le=1)  # best tool above this: no declining
+    relevance_floor: float = Field(0.35, ge=-1, le=1)    # best tool below this: no call
+    relevance_ceiling: float = Field(0.35, ge=-1, le=1)  # best tool above this: no declining
     first_call_margin: float = Field(0.10, ge=0, le=2)   # first call among tools this near the best
 
 

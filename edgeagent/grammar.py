@@ -83,18 +83,20 @@ class Choice:
 
 
 class StringValue:
-    """A double-quoted string; with `ground`, only text that occurs in the request."""
+    """A double-quoted string; with `ground`, only text that occurs in the request, ending where
+    a word of it ends, and not a value this call already used (`taken`)."""
 
-    __slots__ = ("chars", "phase", "max_chars", "ground")
+    __slots__ = ("chars", "phase", "max_chars", "ground", "taken")
 
     def __init__(self, max_chars: int = MAX_STRING_CHARS, chars: str = "", phase: int = 0,
-                 ground: str | None = None):
-        self.max_chars, self.chars, self.phase, self.ground = max_chars, chars, phase, ground
+                 ground: str | None = None, taken: frozenset = frozenset()):
+        self.max_chars, self.chars, self.phase = max_chars, chars, phase
+        self.ground, self.taken = ground, taken
 
     def _next(self, chars, phase):
-        if self.ground is not None and chars.lower() not in self.ground:
+        if self.ground is not None and chars not in self.ground:
             return None
-        return (CONSUME, StringValue(self.max_chars, chars, phase, self.ground))
+        return (CONSUME, StringValue(self.max_chars, chars, phase, self.ground, self.taken))
 
     def step(self, ch, closing=False):
         if self.phase == 0:
@@ -103,15 +105,39 @@ class StringValue:
             unescaped = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}.get(ch)
             return None if unescaped is None else self._next(self.chars + unescaped, 1)
         if ch == '"':
-            return (DONE_CONSUMED, self.chars) if self.chars or self.ground is None else None
+            return (DONE_CONSUMED, self.chars) if self._may_close(closing) else None
         if ord(ch) < 0x20 or len(self.chars) >= self.max_chars or (closing and self.chars):
+            return None
+        if self.ground is not None and ch == " " and not self.chars:
             return None
         if ch == "\\":
             if self.ground is not None and not any(
-                    (self.chars + c).lower() in self.ground for c in '"\\\n\t'):
+                    self.chars + c in self.ground for c in '"\\\n\t'):
                 return None  # no escaped character could keep a grounded string grounded
             return self._next(self.chars, 2)
         return self._next(self.chars + ch, 1)
+
+    def _may_close(self, closing: bool) -> bool:
+        if self.ground is None:
+            return True
+        if not self.chars:
+            return False
+        if closing:
+            return True
+        whole = re.search(r"(?<!\w)" + re.escape(self.chars) + r"(?!\w)", self.ground)
+        if whole and not self.chars[-1].isspace() and self.chars.lower() not in self.taken:
+            return True
+        return not self._may_grow()  # no dead ends: a string that cannot grow may end
+
+    def _may_grow(self) -> bool:
+        if len(self.chars) >= self.max_chars:
+            return False
+        at = self.ground.find(self.chars)
+        while at != -1:
+            if at + len(self.chars) < len(self.ground):
+                return True
+            at = self.ground.find(self.chars, at + 1)
+        return False
 
     def forced(self, closing=False):
         return '"' if self.phase == 0 or (closing and self.phase == 1 and self.chars) else None
@@ -132,12 +158,13 @@ class NumberValue:
     """A number; with `allowed`, only one of those literals (numbers grounded in the request,
     or a small range or enum); with `low`/`high`, within those bounds."""
 
-    __slots__ = ("integer", "text", "allowed", "low", "high")
+    __slots__ = ("integer", "text", "allowed", "low", "high", "real")
 
     def __init__(self, integer: bool, text: str = "", allowed: frozenset | None = None,
-                 low: float | None = None, high: float | None = None):
+                 low: float | None = None, high: float | None = None, real: bool = False):
         self.integer, self.text, self.allowed = integer, text, allowed
         self.low, self.high = low, high
+        self.real = real  # written as a float ("12.0"): a list of floats must hold floats
 
     def _may_continue(self, text: str) -> bool:
         # Never accept a prefix that no number within the bounds can complete.
@@ -154,8 +181,11 @@ class NumberValue:
         prefix = _INT_PREFIX if self.integer else _NUM_PREFIX
         if prefix.fullmatch(text) and self._may_continue(text) and (
                 self.allowed is None or any(a.startswith(text) for a in self.allowed)):
-            return (CONSUME, NumberValue(self.integer, text, self.allowed, self.low, self.high))
+            return (CONSUME, NumberValue(self.integer, text, self.allowed, self.low, self.high,
+                                         self.real))
         full = _INT_FULL if self.integer else _NUM_FULL
+        if self.real and not any(c in self.text for c in ".eE"):
+            return None
         if full.fullmatch(self.text) and (self.allowed is None or self.text in self.allowed):
             value = number_value(self.text)
             if (self.low is None or value >= self.low) and (self.high is None or value <= self.high):
@@ -167,13 +197,24 @@ class NumberValue:
 
 
 class ArrayValue:
-    __slots__ = ("item_schema", "items", "phase")
+    """A list; with `ground`, its items come from the request like any grounded value."""
 
-    def __init__(self, item_schema: dict, items: tuple = (), phase: str = "open"):
-        self.item_schema, self.items, self.phase = item_schema, items, phase
+    __slots__ = ("item_schema", "items", "phase", "ground")
+
+    def __init__(self, item_schema: dict, items: tuple = (), phase: str = "open",
+                 ground: "Grounding | None" = None):
+        self.item_schema, self.items, self.phase, self.ground = item_schema, items, phase, ground
 
     def _at(self, phase, items=None):
-        return ArrayValue(self.item_schema, self.items if items is None else items, phase)
+        return ArrayValue(self.item_schema, self.items if items is None else items, phase,
+                          self.ground)
+
+    def item_frame(self):
+        """The next item's frame; None when a grounded list has used up what the request
+        states (so "[85, 90, 85, 90, ..." cannot run on)."""
+        if self.ground is None:
+            return value_frame(self.item_schema, in_list=True)
+        return self.ground.frame(self.item_schema, self.items, in_list=True)
 
     def step(self, ch, closing=False):
         if self.phase == "open":
@@ -181,22 +222,23 @@ class ArrayValue:
         if self.phase in ("first", "after") and ch == "]":
             return (DONE_CONSUMED, list(self.items))
         if self.phase == "after":
-            if ch == "," and len(self.items) < MAX_ARRAY_ITEMS and not closing:
+            if ch == "," and len(self.items) < MAX_ARRAY_ITEMS and not closing and \
+                    self.item_frame() is not None:
                 return (CONSUME, self._at("space"))
             return None
-        if self.phase == "first" and closing:
+        if self.phase == "first" and (closing or self.item_frame() is None):
             return None
         if self.phase == "space":
             return (CONSUME, self._at("item")) if ch == " " else None
         # "first" or "item": the character starts a value
-        return (PUSH, self, value_frame(self.item_schema))
+        return (PUSH, self, self.item_frame())
 
     def child_done(self, value):
         return self._at("after", self.items + (value,))
 
     def forced(self, closing=False):
         if self.phase == "item":
-            return value_frame(self.item_schema).forced(closing)
+            return self.item_frame().forced(closing)
         if closing and self.phase in ("first", "after"):
             return "]"
         return {"open": "[", "space": " "}.get(self.phase)
@@ -225,12 +267,12 @@ class Fields:
 
     def _frame(self, j: int):
         name, schema, required = self.fields[j]
-        if self.ground is None or not self.ground.optional_args:
-            return value_frame(schema)
-        if required and not (schema.get("enum") and self.ground.stated_enum(schema)):
-            return value_frame(schema)
-        # optional: only what the request states; required enum: the values it names
-        return self.ground.value_frame(schema, name)
+        ground, used = self.ground, [v for _, v in self.values]
+        if ground is not None and required and ground.required_args:
+            return ground.frame(schema, used)
+        if ground is not None and not required and ground.optional_args:
+            return ground.value_frame(schema, name, used)  # None: the request does not state it
+        return value_frame(schema)
 
     def key_choice(self, closing=False) -> Choice:
         opener, first, nxt, close = self.STYLES[self.style]
@@ -339,8 +381,8 @@ def boolean_frame() -> Choice:
     return Choice(("True", "False"), {"True": True, "False": False})
 
 
-def value_frame(schema: dict):
-    """The frame that reads one value of `schema`."""
+def value_frame(schema: dict, in_list: bool = False):
+    """The frame that reads one value of `schema` (`in_list`: an item of a list)."""
     if schema.get("enum"):
         enum = schema["enum"]
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in enum):
@@ -357,7 +399,8 @@ def value_frame(schema: dict):
         if kind == "integer" and low is not None and high is not None and high - low <= 1000:
             return NumberValue(True, allowed=frozenset(
                 str(v) for v in range(math.ceil(low), math.floor(high) + 1)))
-        return NumberValue(kind == "integer", low=low, high=high)
+        return NumberValue(kind == "integer", low=low, high=high,
+                           real=in_list and kind == "number")
     if kind == "boolean":
         return boolean_frame()
     if kind == "array":
@@ -401,83 +444,151 @@ def python_literal(value: Any) -> str:
 
 
 _NUMBER_IN_TEXT = re.compile(r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE]-?\d+)?")
+# A number and a unit that gives it a second reading: "5%" is also 0.05, "$1.2M" 1200000.
+_NUMBER_WITH_UNIT = re.compile(
+    r"(\$?)(" + _NUMBER_IN_TEXT.pattern + r")"
+    r"(?:\s?(%|percent\b|thousand\b|million\b|billion\b|trillion\b|[kKmMbB]\b))?")
+_SCALES = {"%": 0.01, "percent": 0.01, "thousand": 1e3, "million": 1e6, "billion": 1e9,
+           "trillion": 1e12, "k": 1e3, "m": 1e6, "b": 1e9}
 _NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-                 "twenty": 20, "hundred": 100, "thousand": 1000}
+                 "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+                 "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+                 "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+                 "hundred": 100, "thousand": 1000, "dozen": 12, "twice": 2, "thrice": 3,
+                 "double": 2, "triple": 3, "half": 0.5}
+
+
+def stated_numbers(text: str) -> tuple[list[frozenset], list[frozenset]]:
+    """The numbers a text states, one set of readings per mention: written in digits ("5%"
+    reads as 5 or 0.05; "5m" is metres, "$5m" money), and as words ("six", "twice")."""
+    digits = []
+    for dollar, number, unit in _NUMBER_WITH_UNIT.findall(text):
+        value = float(number.replace(",", ""))
+        unit = unit.lower()
+        if unit and (len(unit) > 1 or unit == "%" or dollar):
+            digits.append(frozenset((value, value * _SCALES[unit])))
+        else:
+            digits.append(frozenset((value,)))
+    words = [frozenset((float(_NUMBER_WORDS[w]),)) for w in re.findall(r"[a-z]+", text.lower())
+             if w in _NUMBER_WORDS]
+    return digits, words
+
+
+def number_literals(mentions: Iterable[frozenset], integer: bool, real: bool = False
+                    ) -> frozenset:
+    """How the call language may write the readings of these mentions."""
+    out = set()
+    for value in (v for readings in mentions for v in readings):
+        whole = value.is_integer() and abs(value) < 1e15
+        if whole and not real:
+            out.add(str(int(value)))
+        if not integer:
+            text = repr(round(value, 12))
+            if _NUM_FULL.fullmatch(text):
+                out.add(text)
+    return frozenset(out)
 
 
 class Grounding:
-    """What the request itself says: its text and its numbers. Optional arguments may only take
-    values found here, so a small model cannot invent them (BFCL: "omit unless stated")."""
+    """What the request itself says: its text and its numbers. Values are kept to these, so a
+    small model copies them instead of inventing them: optional arguments only when the request
+    mentions them (BFCL: "omit unless stated"), required ones among what the request states."""
 
-    def __init__(self, request: str, optional_args: bool = True, continue_uncovered: bool = True):
+    def __init__(self, request: str, optional_args: bool = True, continue_uncovered: bool = True,
+                 required_args: bool = True):
         self.optional_args, self.continue_uncovered = optional_args, continue_uncovered
+        self.required_args = required_args
         request = " ".join(request.split())  # as the prompt shows it
-        self.text = request.lower()
-        literals = {m.replace(",", "") for m in _NUMBER_IN_TEXT.findall(request)}
-        self.stated_values = frozenset(float(x) for x in literals)  # digits, not words
-        words = set(re.findall(r"[a-z]+", self.text))
-        literals |= {str(v) for w, v in _NUMBER_WORDS.items() if w in words}
-        numbers = set()
-        for lit in literals:
-            value = float(lit)
-            numbers.add(lit)
-            numbers.add(repr(value))
-            if value.is_integer() and abs(value) < 1e15:
-                numbers.add(str(int(value)))
-        self.integers = frozenset(n for n in numbers if _INT_FULL.fullmatch(n))
-        self.numbers = frozenset(n for n in numbers if _NUM_FULL.fullmatch(n))
+        self.source, self.text = request, request.lower()
+        self.in_digits, words = stated_numbers(request)
+        self.mentions = self.in_digits + words
 
     def asks_for_more(self, calls) -> bool:
-        """Whether the request states a number no call has used yet (a sign that it asks for
-        another call: "for 4 seconds, then for 10"), and the last call used a new one."""
-        left = self.unused(calls)
-        return bool(left) and (len(calls) == 1 or left != self.unused(calls[:-1]))
+        """Whether the request states a number (in digits) no call has used yet, a sign that it
+        asks for another call ("for 4 seconds, then for 10"), and the last call used a new one."""
+        left = self.unused(self.in_digits, calls)
+        return bool(left) and (len(calls) == 1 or
+                               left != self.unused(self.in_digits, calls[:-1]))
 
-    def unused(self, calls) -> frozenset:
-        used: set[float] = set()
-
-        def collect(value):
-            if isinstance(value, bool):
-                return
-            if isinstance(value, (int, float)):
-                used.add(float(value))
-            elif isinstance(value, str):
-                used.update(float(x.replace(",", "")) for x in _NUMBER_IN_TEXT.findall(value))
-            elif isinstance(value, (list, tuple)):
-                for v in value:
-                    collect(v)
-            elif isinstance(value, dict):
-                for v in value.values():
-                    collect(v)
-
+    @staticmethod
+    def unused(mentions: list[frozenset], calls) -> list[frozenset]:
+        """The mentions no reading of which the calls have used (each use covers one mention)."""
+        left = list(mentions)
         for call in calls:
-            collect(call["arguments"])
-        return self.stated_values - used
+            for number in numbers_in(call["arguments"]):
+                for i, readings in enumerate(left):
+                    if number in readings:
+                        del left[i]
+                        break
+        return left
 
     def stated_enum(self, schema: dict) -> list:
         return [v for v in schema["enum"] if str(v).lower() in self.text]
 
-    def mentions(self, name: str) -> bool:
+    def names_argument(self, name: str) -> bool:
         words = [w for w in re.split(r"[_\W]+", name.lower()) if len(w) > 2]
         return any(w in self.text for w in words)
 
-    def value_frame(self, schema: dict, name: str):
-        """The frame for an optional argument, or None when the request does not state it:
-        an enum value it names, or a value of an argument whose name it mentions."""
+    def frame(self, schema: dict, used=(), in_list: bool = False):
+        """The frame for a value that should come from the request: a string it contains, a
+        number it states and this call has not used up, an enum value it names (each only
+        where the request has one). In a list, None once nothing is left for another item."""
         if schema.get("enum"):
             stated = self.stated_enum(schema)
-            return value_frame({**schema, "enum": stated}) if stated else None
-        if not self.mentions(name):
-            return None
+            return value_frame({**schema, "enum": stated} if stated else schema)
         kind = schema.get("type")
-        if kind == "integer":
-            return NumberValue(True, allowed=self.integers) if self.integers else None
-        if kind == "number":
-            return NumberValue(False, allowed=self.numbers) if self.numbers else None
+        if kind in ("integer", "number"):
+            integer, real = kind == "integer", in_list and kind == "number"
+            left = self.unused(self.mentions, [{"arguments": list(used)}])
+            allowed = number_literals(left, integer, real)
+            if not allowed and not in_list:
+                allowed = number_literals(self.mentions, integer, real)
+            if allowed:
+                return NumberValue(integer, allowed=allowed, real=real)
+            return None if in_list and number_literals(self.mentions, integer, real) \
+                else value_frame(schema, in_list)
         if kind == "string":
-            return StringValue(max_chars(schema), ground=self.text)
-        return value_frame(schema)
+            taken = frozenset(v.lower() for v in strings_in(list(used)))
+            return StringValue(max_chars(schema), ground=self.source, taken=taken)
+        if kind == "array":
+            return ArrayValue(schema.get("items", {}), ground=self)
+        return value_frame(schema, in_list)
+
+    def value_frame(self, schema: dict, name: str, used=()):
+        """The frame for an argument, or None for an optional one the request does not state:
+        an enum value it names, or a value of an argument whose name it mentions."""
+        if schema.get("enum") and not self.stated_enum(schema):
+            return None
+        if not schema.get("enum") and not self.names_argument(name):
+            return None
+        if schema.get("type") in ("integer", "number") and not number_literals(
+                self.mentions, schema["type"] == "integer"):
+            return None
+        return self.frame(schema, used)
+
+
+def strings_in(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in strings_in(v)]
+    return []
+
+
+def numbers_in(value) -> list[float]:
+    """The numbers in an argument value, strings included ("5 pm")."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, (int, float)):
+        return [float(value)]
+    if isinstance(value, str):
+        return [float(x.replace(",", "")) for x in _NUMBER_IN_TEXT.findall(value)]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [n for v in value for n in numbers_in(v)]
+    return []
 
 
 def fields_of(schema: dict) -> tuple:

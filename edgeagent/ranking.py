@@ -3,7 +3,8 @@
 A tiny model chooses between similar tool names poorly, while a sentence encoder ranks tool
 descriptions against the request well (on BFCL `multiple`, top-1 retrieval is right ~96% of the
 time). The agent uses the ranking three ways: a request far from every tool gets no call; one close
-to a tool may not be declined; the first call is chosen among the tools near the best score.
+to a tool may not be declined (the 270M model's own "none" hardly tells relevant from irrelevant);
+the first call is chosen among the tools near the best score.
 """
 
 from __future__ import annotations
@@ -17,10 +18,21 @@ from .tools import Tool
 
 
 def tool_text(tool: Tool) -> str:
-    """What the encoder sees of a tool: its name in words and its description."""
+    """What the encoder sees of a tool: its description, or its name in words without one."""
+    if tool.description.strip():
+        return tool.description
     words = re.sub(r"[_.\-]+", " ", tool.name)
-    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", words)  # camelCase -> camel Case
-    return f"{words}: {tool.description}"
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", words)  # camelCase -> camel Case
+
+
+_CLAUSE_BREAK = re.compile(r"(?<=[.?!;])\s+|,\s*|\s+(?:and|then|also|as well as)\s+")
+
+
+def request_parts(request: str) -> list[str]:
+    """The request and its clauses: a request that asks for several things matches each tool
+    through the clause about it, not through the whole text."""
+    clauses = [c.strip() for c in _CLAUSE_BREAK.split(request) if len(c.strip()) > 3]
+    return [request] + [c for c in clauses if c != request]
 
 
 class ToolRanker:
@@ -29,7 +41,8 @@ class ToolRanker:
         self._vectors: dict[str, np.ndarray] = {}  # tool text -> vector; catalogs repeat
 
     def scores(self, request: str, tools: list[Tool]) -> np.ndarray:
-        """Cosine similarity of the request with each tool, in catalog order."""
+        """For each tool (in catalog order), its best cosine similarity with the request or one
+        of its clauses."""
         texts = [tool_text(t) for t in tools]
         if len(self._vectors) > 4096:
             self._vectors.clear()
@@ -37,5 +50,6 @@ class ToolRanker:
         if missing:
             for text, vector in zip(missing, self.embedder.embed(missing)):
                 self._vectors[text] = vector
-        query = self.embedder.embed_one(request)
-        return np.array([float(self._vectors[t] @ query) for t in texts], dtype=np.float32)
+        queries = self.embedder.embed(request_parts(request))
+        tool_vectors = np.stack([self._vectors[t] for t in texts])
+        return (queries @ tool_vectors.T).max(axis=0).astype(np.float32)

@@ -160,11 +160,14 @@ def test_grounded_strings_have_no_dead_ends():
     tools = tools_from_definitions([{"name": "c", "parameters": {"type": "dict", "properties": {
         "city": {"type": "string"}}}}])
     m = Matcher.for_decision(tools, ground=Grounding("weather  in\nParis for the city")).feed(
-        ' c(city="par')
+        ' c(city="Par')
     assert m is not None and m.feed("\\") is None       # no escape can stay grounded
+    assert m.feed('"') is None                           # "Par" is not a word of the request
     assert m.feed('is"').forced_text() == ")\n"
     assert Matcher.for_decision(tools, ground=Grounding("the city of Paris")).feed(
         ' c(city="Rome')  is None
+    assert Matcher.for_decision(tools, ground=Grounding("the city of Paris")).feed(
+        ' c(city="paris')  is None                       # the request's own spelling
 
 
 def test_a_required_enum_keeps_to_the_value_the_request_names():
@@ -173,3 +176,36 @@ def test_a_required_enum_keeps_to_the_value_the_request_names():
     assert light.feed(' light(room=').forced_text().startswith('"hall"')
     free = Matcher.for_decision(TOOLS, ground=Grounding("switch on the light"))
     assert free.feed(' light(room="kitchen")\n').finished  # nothing named: any value
+
+
+def _tool(**props):
+    return tools_from_definitions([{"name": "f", "parameters": {
+        "type": "dict", "properties": props, "required": list(props)}}])
+
+
+def test_required_numbers_come_from_the_request_and_are_used_once_per_mention():
+    from edgeagent.grammar import Grounding
+    tools = _tool(current={"type": "integer"}, distance={"type": "integer"},
+                  rate={"type": "float"})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "field 10 meters from a wire with a current of 20 A, at 5% loss"))
+    assert m.feed(" f(current=15") is None                       # 15 is not stated
+    after = m.feed(" f(current=20, distance=")
+    assert after.feed("20") is None and after.feed("10") is not None  # 20 is used up
+    assert after.feed("10, rate=0.05)\n").finished                 # "5%" also reads 0.05
+    free = Matcher.for_decision(tools, ground=Grounding("no numbers here"))
+    assert free.feed(" f(current=7, distance=8, rate=1.5)\n").finished
+
+
+def test_grounded_lists_end_when_the_request_runs_out_and_hold_floats():
+    from edgeagent.grammar import Grounding
+    tools = _tool(data={"type": "array", "items": {"type": "float"}},
+                  stops={"type": "array", "items": {"type": "string"}})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "plot 85 and 90, stopping at Santa Barbara and Monterey"))
+    assert m.feed(" f(data=[85,") is None                         # a float list holds floats
+    full = m.feed(" f(data=[85.0, 90.0")
+    assert full.feed(",") is None and full.feed("]") is not None  # nothing left to add
+    stops = full.feed('], stops=["Santa Barbara", ')
+    assert stops.feed('"Santa Barbara"') is None                  # no repeats in one call
+    assert stops.feed('"Monterey"])\n').finished
