@@ -45,6 +45,7 @@ class Gate:
 
     allow_none: bool = True          # may decline
     first: list[str] | None = None   # names allowed for the first call (None: all)
+    wanted: list[str] = field(default_factory=list)  # to be called before the decision ends
 
 
 @dataclass
@@ -133,12 +134,17 @@ class Agent:
         if self.ranker is None or not tools:
             return Gate()
         s = self.settings
-        scores = self.ranker.scores(request, tools)
+        similarities = self.ranker.similarities(request, tools)
+        scores = similarities.max(axis=0)
         best = float(scores.max())
         if best < s.relevance_floor:
             return None
         near = [t.name for t, score in zip(tools, scores) if score >= best - s.first_call_margin]
-        return Gate(allow_none=best < s.relevance_ceiling, first=near)
+        # each clause that is clearly about some tool asks for a call of it
+        wanted = {tools[int(row.argmax())].name for row in similarities[1:]
+                  if row.max() >= s.clause_call_floor}
+        return Gate(allow_none=best < s.relevance_ceiling, first=near,
+                    wanted=sorted(wanted) if len(wanted) > 1 else [])
 
     def decide(self, ground_text: str, tools: list[Tool], gate: Gate):
         """Constrained decoding of one decision from the model's current state; argument values
@@ -147,7 +153,7 @@ class Agent:
         ground = Grounding(ground_text, s.ground_optional_args, s.continue_uncovered,
                            s.ground_required_args)
         matcher = Matcher.for_decision(tools, MAX_PARALLEL_CALLS, gate.allow_none, ground,
-                                       gate.first)
+                                       gate.first, gate.wanted)
         return decode(self.model, matcher)
 
     # -- the loop ---------------------------------------------------------------------------

@@ -17,9 +17,10 @@ the decoder can emit that text without sampling it.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from .tools import Tool
 
@@ -269,7 +270,7 @@ class Fields:
         name, schema, required = self.fields[j]
         ground, used = self.ground, [v for _, v in self.values]
         if ground is not None and required and ground.required_args:
-            return ground.frame(schema, used)
+            return ground.frame(schema, used, name=name)
         if ground is not None and not required and ground.optional_args:
             return ground.value_frame(schema, name, used)  # None: the request does not state it
         return value_frame(schema)
@@ -459,27 +460,44 @@ _NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
                  "double": 2, "triple": 3, "half": 0.5}
 
 
-def stated_numbers(text: str) -> tuple[list[frozenset], list[frozenset]]:
-    """The numbers a text states, one set of readings per mention: written in digits ("5%"
-    reads as 5 or 0.05; "5m" is metres, "$5m" money), and as words ("six", "twice")."""
-    digits = []
-    for dollar, number, unit in _NUMBER_WITH_UNIT.findall(text):
+class Mention(NamedTuple):
+    """A number the request states: its readings and the words said just before it."""
+
+    readings: frozenset
+    before: tuple
+
+
+def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
+    """The numbers a text states, one per mention: written in digits ("5%" reads as 5 or 0.05;
+    "5m" is metres, "$5m" money), and as words ("six", "twice")."""
+    def before(start: int, at: int) -> tuple:  # up to 3 words, back to a number or a comma
+        clause = re.split(r"[,;:.?!(]", text[max(start, at - 40):at])[-1]
+        return tuple(re.findall(r"[a-z]+", clause.lower())[-3:])
+
+    digits, last = [], 0
+    for m in _NUMBER_WITH_UNIT.finditer(text):
+        dollar, number, unit = m.groups()
         value = float(number.replace(",", ""))
-        unit = unit.lower()
+        unit = (unit or "").lower()
+        readings = {value}
         if unit and (len(unit) > 1 or unit == "%" or dollar):
-            digits.append(frozenset((value, value * _SCALES[unit])))
-        else:
-            digits.append(frozenset((value,)))
-    words = [frozenset((float(_NUMBER_WORDS[w]),)) for w in re.findall(r"[a-z]+", text.lower())
-             if w in _NUMBER_WORDS]
+            readings.add(value * _SCALES[unit])
+        digits.append(Mention(frozenset(readings), before(last, m.start(2))))
+        last = m.end()
+    words = [Mention(frozenset((float(_NUMBER_WORDS[m.group()]),)), before(0, m.start()))
+             for m in re.finditer(r"[a-z]+", text.lower()) if m.group() in _NUMBER_WORDS]
     return digits, words
 
 
-def number_literals(mentions: Iterable[frozenset], integer: bool, real: bool = False
+def _same_word(a: str, b: str) -> bool:
+    return a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])  # "accelerated"
+
+
+def number_literals(mentions: Iterable[Mention], integer: bool, real: bool = False
                     ) -> frozenset:
     """How the call language may write the readings of these mentions."""
     out = set()
-    for value in (v for readings in mentions for v in readings):
+    for value in (v for mention in mentions for v in mention.readings):
         whole = value.is_integer() and abs(value) < 1e15
         if whole and not real:
             out.add(str(int(value)))
@@ -503,6 +521,13 @@ class Grounding:
         self.source, self.text = request, request.lower()
         self.in_digits, words = stated_numbers(request)
         self.mentions = self.in_digits + words
+        self.earlier: tuple = ()  # the decision's calls before the one being read
+
+    def after(self, calls: tuple) -> "Grounding":
+        """This grounding for the call that follows `calls`."""
+        ground = copy.copy(self)
+        ground.earlier = calls
+        return ground
 
     def asks_for_more(self, calls) -> bool:
         """Whether the request states a number (in digits) no call has used yet, a sign that it
@@ -512,13 +537,13 @@ class Grounding:
                                left != self.unused(self.in_digits, calls[:-1]))
 
     @staticmethod
-    def unused(mentions: list[frozenset], calls) -> list[frozenset]:
+    def unused(mentions: list[Mention], calls) -> list[Mention]:
         """The mentions no reading of which the calls have used (each use covers one mention)."""
         left = list(mentions)
         for call in calls:
             for number in numbers_in(call["arguments"]):
-                for i, readings in enumerate(left):
-                    if number in readings:
+                for i, mention in enumerate(left):
+                    if number in mention.readings:
                         del left[i]
                         break
         return left
@@ -530,10 +555,11 @@ class Grounding:
         words = [w for w in re.split(r"[_\W]+", name.lower()) if len(w) > 2]
         return any(w in self.text for w in words)
 
-    def frame(self, schema: dict, used=(), in_list: bool = False):
+    def frame(self, schema: dict, used=(), in_list: bool = False, name: str = ""):
         """The frame for a value that should come from the request: a string it contains, a
-        number it states and this call has not used up, an enum value it names (each only
-        where the request has one). In a list, None once nothing is left for another item."""
+        number it states and this call has not used up (one said right after the argument's
+        name when there is one: "a current of 20"), an enum value it names (each only where
+        the request has one). In a list, None once nothing is left for another item."""
         if schema.get("enum"):
             stated = self.stated_enum(schema)
             return value_frame({**schema, "enum": stated} if stated else schema)
@@ -541,7 +567,13 @@ class Grounding:
         if kind in ("integer", "number"):
             integer, real = kind == "integer", in_list and kind == "number"
             left = self.unused(self.mentions, [{"arguments": list(used)}])
-            allowed = number_literals(left, integer, real)
+            # a number said right after the argument's name, unless an earlier call took it
+            # ("size 3000 in New York and 4000 in LA": the second call gets 4000)
+            words = [w for w in re.split(r"[_\W]+", name.lower()) if len(w) > 2]
+            fresh = self.unused(left, self.earlier)
+            labelled = [m for m in fresh if any(_same_word(w, b) for w in words for b in m.before)]
+            allowed = number_literals(labelled, integer, real) or \
+                number_literals(left, integer, real)
             if not allowed and not in_list:
                 allowed = number_literals(self.mentions, integer, real)
             if allowed:
@@ -565,7 +597,7 @@ class Grounding:
         if schema.get("type") in ("integer", "number") and not number_literals(
                 self.mentions, schema["type"] == "integer"):
             return None
-        return self.frame(schema, used)
+        return self.frame(schema, used, name=name)
 
 
 def strings_in(value) -> list[str]:
@@ -604,38 +636,45 @@ def format_call(name: str, arguments: dict) -> str:
 class Decision:
     """The top frame: `name(args)` calls separated by `; `, ended by a newline; or `none`."""
 
-    __slots__ = ("tools", "max_calls", "allow_none", "ground", "first", "calls", "phase",
-                 "name")
+    __slots__ = ("tools", "max_calls", "allow_none", "ground", "first", "wanted", "calls",
+                 "phase", "name")
 
     def __init__(self, tools: dict[str, Tool], max_calls: int = 1, allow_none: bool = True,
                  ground: Grounding | None = None, first: frozenset | None = None,
-                 calls: tuple = (), phase: str = "name", name: str | None = None):
+                 wanted: frozenset = frozenset(), calls: tuple = (), phase: str = "name",
+                 name: str | None = None):
         self.tools, self.max_calls, self.allow_none = tools, max_calls, allow_none
         self.ground, self.first = ground, first  # `first`: names allowed for the first call
+        self.wanted = wanted  # names to call before the decision may end
         self.calls, self.phase, self.name = calls, phase, name
 
     def _with(self, **changes):
         state = {"calls": self.calls, "phase": self.phase, "name": self.name, **changes}
         return Decision(self.tools, self.max_calls, self.allow_none, self.ground, self.first,
-                        **state)
+                        self.wanted, **state)
+
+    def uncalled(self) -> set:
+        return set(self.wanted) - {c["name"] for c in self.calls}
 
     def child(self, closing=False):
         if self.phase == "name":
             # A leading space belongs to the name so it is sampled together with it,
             # as the model's tokenizer would write it after "Call:".
             lead = " " if not self.calls else ""
-            names = self.first if self.first and not self.calls else self.tools
+            names = self.first if self.first and not self.calls else (
+                self.uncalled() if self.calls and self.uncalled() else self.tools)
             options = {f"{lead}{n}(": n for n in names}
             if self.allow_none and not self.calls:
                 options[f"{lead}{NO_CALL}\n"] = None
             return Choice(options, options)
         if self.phase == "args":
-            return Fields(fields_of(self.tools[self.name].parameters), "call", self.ground)
+            return Fields(fields_of(self.tools[self.name].parameters), "call",
+                          self.ground.after(self.calls) if self.ground else None)
         options = {"\n": "end"}
         if len(self.calls) < self.max_calls and not closing:
             options["; "] = "more"
-            if self.ground and self.ground.continue_uncovered and \
-                    self.ground.asks_for_more(self.calls):
+            if self.uncalled() or (self.ground and self.ground.continue_uncovered and
+                                   self.ground.asks_for_more(self.calls)):
                 del options["\n"]
         return Choice(options, options)
 
@@ -674,11 +713,12 @@ class Matcher:
 
     @classmethod
     def for_decision(cls, tools: Iterable[Tool], max_calls: int = 1, allow_none: bool = True,
-                     ground: Grounding | None = None, first: Iterable[str] | None = None
-                     ) -> "Matcher":
-        """The decision language; `first` narrows the first call's name to those tools."""
+                     ground: Grounding | None = None, first: Iterable[str] | None = None,
+                     wanted: Iterable[str] = ()) -> "Matcher":
+        """The decision language; `first` narrows the first call's name to those tools, and
+        the decision goes on until each tool in `wanted` has been called."""
         return cls((Decision({t.name: t for t in tools}, max_calls, allow_none, ground,
-                             frozenset(first) if first else None),))
+                             frozenset(first) if first else None, frozenset(wanted)),))
 
     def feed(self, text: str) -> "Matcher | None":
         """The matcher after `text`, or None if the language does not allow it."""

@@ -2,9 +2,10 @@
 
 A tiny model chooses between similar tool names poorly, while a sentence encoder ranks tool
 descriptions against the request well (on BFCL `multiple`, top-1 retrieval is right ~96% of the
-time). The agent uses the ranking three ways: a request far from every tool gets no call; one close
+time). The agent uses the ranking four ways: a request far from every tool gets no call; one close
 to a tool may not be declined (the 270M model's own "none" hardly tells relevant from irrelevant);
-the first call is chosen among the tools near the best score.
+the first call is chosen among the tools near the best score; and a tool that is the best match
+of one of the request's clauses is called before the decision may end.
 """
 
 from __future__ import annotations
@@ -40,9 +41,9 @@ class ToolRanker:
         self.embedder = embedder
         self._vectors: dict[str, np.ndarray] = {}  # tool text -> vector; catalogs repeat
 
-    def scores(self, request: str, tools: list[Tool]) -> np.ndarray:
-        """For each tool (in catalog order), its best cosine similarity with the request or one
-        of its clauses."""
+    def similarities(self, request: str, tools: list[Tool]) -> np.ndarray:
+        """Cosine similarities: a row for the request and one for each of its clauses, a column
+        per tool in catalog order."""
         texts = [tool_text(t) for t in tools]
         if len(self._vectors) > 4096:
             self._vectors.clear()
@@ -52,4 +53,4 @@ class ToolRanker:
                 self._vectors[text] = vector
         queries = self.embedder.embed(request_parts(request))
         tool_vectors = np.stack([self._vectors[t] for t in texts])
-        return (queries @ tool_vectors.T).max(axis=0).astype(np.float32)
+        return (queries @ tool_vectors.T).astype(np.float32)
