@@ -26,7 +26,8 @@ def tool_text(tool: Tool) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", words)  # camelCase -> camel Case
 
 
-_CLAUSE_BREAK = re.compile(r"(?<=[.?!;])\s+|,\s*|\s+(?:and|then|also|as well as)\s+")
+_CLAUSE_BREAK = re.compile(r"(?<=[.?!;])\s+|,\s*(?:(?:and|then|also)\s+)?|"
+                           r"\s+(?:and|then|also|as well as)\s+")
 
 
 def request_parts(request: str) -> list[str]:

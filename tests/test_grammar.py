@@ -209,3 +209,11 @@ def test_grounded_lists_end_when_the_request_runs_out_and_hold_floats():
     stops = full.feed('], stops=["Santa Barbara", ')
     assert stops.feed('"Santa Barbara"') is None                  # no repeats in one call
     assert stops.feed('"Monterey"])\n').finished
+
+
+def test_a_wanted_tool_is_called_before_the_decision_ends():
+    m = Matcher.for_decision(TOOLS, max_calls=4, wanted=["area", "light"]).feed(
+        ' light(room="hall")')
+    assert m.feed("\n") is None                       # area is still wanted
+    assert m.feed("; light(") is None                 # and comes next
+    assert m.feed('; area(base=1, height=2)\n').finished

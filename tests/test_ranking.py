@@ -1,0 +1,49 @@
+"""Tool ranking with the real USE encoder: which requests get no call, which cannot be declined,
+and which ask for several tools."""
+
+import pytest
+
+from edgeagent.agent import Agent
+from edgeagent.embeddings import embedder_for
+from edgeagent.models import get_entry, install
+from edgeagent.ranking import ToolRanker, request_parts
+from edgeagent.tools import tools_from_definitions
+
+TOOLS = tools_from_definitions([
+    {"name": "get_weather", "description": "Get the current weather forecast in a city.",
+     "parameters": {"type": "dict", "properties": {"city": {"type": "string"}},
+                    "required": ["city"]}},
+    {"name": "convert_currency", "description": "Convert an amount of money between currencies.",
+     "parameters": {"type": "dict", "properties": {"amount": {"type": "float"}},
+                    "required": ["amount"]}},
+    {"name": "count_words", "description": "Count the words in a text.",
+     "parameters": {"type": "dict", "properties": {"text": {"type": "string"}},
+                    "required": ["text"]}},
+])
+
+
+@pytest.fixture(scope="module")
+def gate(settings):
+    install(get_entry("use-multilingual"), settings)  # a no-op when present and verified
+    agent = Agent(None, settings.agent, ranker=ToolRanker(embedder_for(settings)))
+    return lambda request: agent.gate(request, TOOLS)
+
+
+def test_request_parts_are_the_request_and_its_clauses():
+    assert request_parts("Get the weather in Oslo, and convert 5 USD to EUR.") == [
+        "Get the weather in Oslo, and convert 5 USD to EUR.",
+        "Get the weather in Oslo", "convert 5 USD to EUR."]
+    assert request_parts("Count words") == ["Count words"]
+
+
+def test_an_unrelated_request_gets_no_call_and_a_related_one_cannot_decline(gate):
+    assert gate("Who painted the Mona Lisa?") is None
+    weather = gate("What is the weather forecast in Oslo today?")
+    assert weather is not None and not weather.allow_none
+    assert "get_weather" in weather.first and "count_words" not in weather.first
+
+
+def test_each_clause_about_a_tool_asks_for_a_call_of_it(gate):
+    both = gate("What is the weather forecast in Oslo, and convert 250 dollars to euros.")
+    assert both.wanted == ["convert_currency", "get_weather"]
+    assert gate("What is the weather forecast in Oslo today?").wanted == []
