@@ -1,0 +1,55 @@
+"""How many BFCL ground-truth decisions the grounded call language can still express.
+
+For each item, the ground-truth calls are written in the call language (for each argument, the
+first acceptable value the grammar takes) and fed to the matcher built for the item's request.
+An item the grammar refuses cannot be scored right whatever the model does, so this is the
+ceiling that grounding puts on accuracy. No model is run.
+
+    .venv/bin/python tools/grounding_ceiling.py [--data ../shared/bfcl]
+"""
+
+import argparse
+from pathlib import Path
+
+from edgeagent.bfcl import load_category
+from edgeagent.grammar import Grounding, Matcher, python_literal
+from edgeagent.tools import tools_from_definitions
+
+CATEGORIES = ["simple_python", "multiple", "parallel", "parallel_multiple"]
+
+
+def expressible(item) -> bool:
+    tools = tools_from_definitions(item.functions, item.id)
+    properties = {t.name: t.parameters.get("properties", {}) for t in tools}
+    matcher = Matcher.for_decision(tools, 8, True, Grounding(item.request))
+    for i, expected in enumerate(item.ground_truth):
+        (name, params), = expected.items()
+        matcher = matcher.feed((" " if i == 0 else "; ") + name + "(")
+        first = True
+        for param in properties.get(name, {}):
+            acceptable = params.get(param, [""])
+            if matcher is None or "" in acceptable:
+                continue  # may be left out
+            options = [matcher.feed(("" if first else ", ") + f"{param}={python_literal(v)}")
+                       for v in acceptable]
+            matcher = next((m for m in options if m is not None), None)
+            first = False
+        matcher = matcher.feed(")") if matcher is not None else None
+        if matcher is None:
+            return False
+    return matcher.feed("\n") is not None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(Path(__file__).parents[1] / ".." / "shared" / "bfcl"))
+    args = parser.parse_args()
+    print(f"{'category':18} {'items':>5} {'expressible':>11}")
+    for category in CATEGORIES:
+        items = load_category(args.data, category)
+        n = sum(expressible(item) for item in items)
+        print(f"{category:18} {len(items):5d} {n:6d} ({n / len(items):.0%})")
+
+
+if __name__ == "__main__":
+    main()
