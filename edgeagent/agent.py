@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .config import AgentSettings
@@ -191,6 +191,7 @@ class Agent:
                 return RunResult(f"I could not decide on an action ({exc}).", steps, plans)
             calls = matcher.result
             plans.append(Plan(calls=calls, text=text))
+            gate = replace(gate, wanted=[])  # the clauses asked for their calls once
             # as the calls stand (a repeated call was dropped), one line
             line = " " + "; ".join(format_call(c["name"], c["arguments"]) for c in calls) \
                 if calls else f" {NO_CALL}"
