@@ -183,10 +183,11 @@ class Agent:
         steps: list[Step] = []
         plans: list[Plan] = []
         gate = self.gate(request, tools)
+        ground_text = grounds(request, history, context)
         for _ in range(self.settings.max_steps if gate else 0):
             self.model.set_prompt(prompt)
             try:
-                matcher, text, _ = self.decide(grounds(request, history, context), tools, gate)
+                matcher, text, _ = self.decide(ground_text, tools, gate)
             except DecodeError as exc:
                 return RunResult(f"I could not decide on an action ({exc}).", steps, plans)
             calls = matcher.result

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 CATEGORIES = ("simple_python", "multiple", "parallel", "parallel_multiple", "irrelevance")
+# Where the project's copy of the data sits, beside a source checkout (../shared/bfcl).
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "bfcl"
 
 # Type names used by the function docs -> the Python type a value must have exactly.
 # "any" maps to str as in BFCL; "tuple" is a list because JSON has no tuples.

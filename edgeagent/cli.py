@@ -65,11 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="model name from the manifest")
     p.add_argument("--out", help="per-item JSONL file (default: STATE_DIR/eval/...)")
 
-    try:
-        from .memory_cli import add_memory_parser
-        add_memory_parser(sub)
-    except ImportError:  # memory needs sqlite-utils; the agent itself does not
-        pass
+    from .memory_cli import add_memory_parser
+    add_memory_parser(sub)
     return parser
 
 
@@ -111,7 +108,8 @@ def _tools_from_file(path: str | None, settings: Settings):
         raise UsageError(str(exc)) from None
 
 
-def _agent(settings: Settings, registry=None, memory=None):
+def _agent(settings: Settings, registry=None, memory=None, embedder=None):
+    """The agent; `embedder` is shared with memory when there is one (one ONNX session)."""
     from .agent import Agent
     from .embeddings import optional_embedder
     from .llm import open_model
@@ -120,7 +118,7 @@ def _agent(settings: Settings, registry=None, memory=None):
     model = open_model(settings)
     cache = PrefixCache(model, settings.state_dir / "prefix" if settings.model.prefix_cache
                         else None)
-    embedder = optional_embedder(settings) if settings.agent.rank_tools else None
+    embedder = (embedder or optional_embedder(settings)) if settings.agent.rank_tools else None
     ranker = ToolRanker(embedder) if embedder else None
     return Agent(model, settings.agent, registry, cache, memory, ranker)
 
@@ -130,9 +128,10 @@ def _assistant(settings: Settings):
     from .embeddings import optional_embedder
     from .memory import Memory, register_memory_tools
     registry = _registry(settings)
-    memory = Memory.open(settings, optional_embedder(settings))
+    embedder = optional_embedder(settings)
+    memory = Memory.open(settings, embedder)
     register_memory_tools(registry, memory)
-    return _agent(settings, registry, memory)
+    return _agent(settings, registry, memory, embedder)
 
 
 def _emit(obj: dict, out: IO[str] = sys.stdout) -> None:
@@ -148,12 +147,12 @@ def cmd_plan(args, settings: Settings) -> int:
     if args.jsonl:
         source = (open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)
                   if args.jsonl == "-" else _open_input(args.jsonl))
-        agent = _agent(settings)
+    agent = _agent(settings)
+    if args.jsonl:
         for line_no, line in enumerate(source, 1):
             if line.strip():
                 _emit(plan_line(agent, line, tools, line_no))
         return 0
-    agent = _agent(settings)
     reply = plan_reply(agent, args.request, tools)
     if "error" in reply:
         print(f"edgeagent: {reply['error']['message']}", file=sys.stderr)

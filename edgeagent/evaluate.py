@@ -18,7 +18,7 @@ _NOT_EXECUTABLE = ("wrong_func_name", "missing_required", "unexpected_param", "t
                    "malformed_call")
 
 
-def _percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
@@ -73,8 +73,8 @@ def summarize(category: str, results: list[dict]) -> dict:
         "accuracy": sum(r["ok"] for r in results) / n,
         "schema_validity": sum(r["schema_valid"] for r in results) / n,
         "executable_rate": sum(r["executable"] for r in results) / n,
-        "latency_p50_ms": _percentile(latencies, 0.5),
-        "latency_p95_ms": _percentile(latencies, 0.95),
+        "latency_p50_ms": percentile(latencies, 0.5),
+        "latency_p95_ms": percentile(latencies, 0.95),
         "prompt_tokens": statistics.mean(t["prompt"] for t in tokens) if tokens else 0,
         "completion_tokens": statistics.mean(t["completion"] for t in tokens) if tokens else 0,
         "failures": dict(sorted(reasons.items(), key=lambda kv: -kv[1])),

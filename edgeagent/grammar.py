@@ -489,6 +489,11 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     return digits, words
 
 
+def _name_words(name: str) -> list[str]:
+    """The words of an argument name that say something ("initial_velocity")."""
+    return [w for w in re.split(r"[_\W]+", name.lower()) if len(w) > 2]
+
+
 def _same_word(a: str, b: str) -> bool:
     return a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])  # "accelerated"
 
@@ -532,28 +537,27 @@ class Grounding:
     def asks_for_more(self, calls) -> bool:
         """Whether the request states a number (in digits) no call has used yet, a sign that it
         asks for another call ("for 4 seconds, then for 10"), and the last call used a new one."""
-        left = self.unused(self.in_digits, calls)
+        left = self.unused(self.in_digits, arguments_of(calls))
         return bool(left) and (len(calls) == 1 or
-                               left != self.unused(self.in_digits, calls[:-1]))
+                               left != self.unused(self.in_digits, arguments_of(calls[:-1])))
 
     @staticmethod
-    def unused(mentions: list[Mention], calls) -> list[Mention]:
-        """The mentions no reading of which the calls have used (each use covers one mention)."""
+    def unused(mentions: list[Mention], values) -> list[Mention]:
+        """The mentions no reading of which these argument values have used; each use covers
+        one mention."""
         left = list(mentions)
-        for call in calls:
-            for number in numbers_in(call["arguments"]):
-                for i, mention in enumerate(left):
-                    if number in mention.readings:
-                        del left[i]
-                        break
+        for number in numbers_in(values):
+            for i, mention in enumerate(left):
+                if number in mention.readings:
+                    del left[i]
+                    break
         return left
 
     def stated_enum(self, schema: dict) -> list:
         return [v for v in schema["enum"] if str(v).lower() in self.text]
 
     def names_argument(self, name: str) -> bool:
-        words = [w for w in re.split(r"[_\W]+", name.lower()) if len(w) > 2]
-        return any(w in self.text for w in words)
+        return any(w in self.text for w in _name_words(name))
 
     def frame(self, schema: dict, used=(), in_list: bool = False, name: str = ""):
         """The frame for a value that should come from the request: a string it contains, a
@@ -566,20 +570,20 @@ class Grounding:
         kind = schema.get("type")
         if kind in ("integer", "number"):
             integer, real = kind == "integer", in_list and kind == "number"
-            left = self.unused(self.mentions, [{"arguments": list(used)}])
+            left = self.unused(self.mentions, used)
             # a number said right after the argument's name, unless an earlier call took it
             # ("size 3000 in New York and 4000 in LA": the second call gets 4000)
-            words = [w for w in re.split(r"[_\W]+", name.lower()) if len(w) > 2]
-            fresh = self.unused(left, self.earlier)
-            labelled = [m for m in fresh if any(_same_word(w, b) for w in words for b in m.before)]
+            words = _name_words(name)
+            labelled = [m for m in self.unused(left, arguments_of(self.earlier))
+                        if any(_same_word(w, b) for w in words for b in m.before)]
+            stated = number_literals(self.mentions, integer, real)
+            if not stated:  # the request states no such number: the model's choice
+                return value_frame(schema, in_list)
             allowed = number_literals(labelled, integer, real) or \
                 number_literals(left, integer, real)
-            if not allowed and not in_list:
-                allowed = number_literals(self.mentions, integer, real)
-            if allowed:
-                return NumberValue(integer, allowed=allowed, real=real)
-            return None if in_list and number_literals(self.mentions, integer, real) \
-                else value_frame(schema, in_list)
+            if not allowed and in_list:
+                return None  # the list has used up what the request states
+            return NumberValue(integer, allowed=allowed or stated, real=real)
         if kind == "string":
             taken = frozenset(v.lower() for v in strings_in(list(used)))
             return StringValue(max_chars(schema), ground=self.source, taken=taken)
@@ -598,6 +602,10 @@ class Grounding:
                 self.mentions, schema["type"] == "integer"):
             return None
         return self.frame(schema, used, name=name)
+
+
+def arguments_of(calls) -> list[dict]:
+    return [call["arguments"] for call in calls]
 
 
 def strings_in(value) -> list[str]:
@@ -661,8 +669,10 @@ class Decision:
             # A leading space belongs to the name so it is sampled together with it,
             # as the model's tokenizer would write it after "Call:".
             lead = " " if not self.calls else ""
-            names = self.first if self.first and not self.calls else (
-                self.uncalled() if self.calls and self.uncalled() else self.tools)
+            if not self.calls:
+                names = self.first or self.tools
+            else:
+                names = self.uncalled() or self.tools
             options = {f"{lead}{n}(": n for n in names}
             if self.allow_none and not self.calls:
                 options[f"{lead}{NO_CALL}\n"] = None

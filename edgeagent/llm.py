@@ -43,7 +43,7 @@ class LocalModel:
     """A GGUF model in llama.cpp, evaluated token by token under our control."""
 
     def __init__(self, path: Path, n_ctx: int = 4096, n_threads: int | None = None,
-                 n_batch: int = 512, seed: int = 0, model_id: str | None = None):
+                 n_batch: int = 512, model_id: str | None = None):
         self.path = Path(path)
         stat = self.path.stat()
         # What a saved KV state depends on: the weights (sha256 when known) and the context.
@@ -52,14 +52,13 @@ class LocalModel:
         self.n_threads = n_threads or default_threads()
         self.llama = llama_cpp.Llama(
             model_path=str(self.path), n_ctx=n_ctx, n_batch=n_batch, n_ubatch=n_batch,
-            n_threads=self.n_threads, n_threads_batch=self.n_threads, seed=seed,
+            n_threads=self.n_threads, n_threads_batch=self.n_threads, seed=0,
             # A full-size sliding-window cache lets us cut the KV back to any shared prefix
             # (Gemma 3 uses SWA layers; a trimmed SWA cache would force a full re-prefill).
             swa_full=True, verbose=False)
         self.n_ctx = self.llama.n_ctx()
         self.n_vocab = self.llama.n_vocab()
         self.bos = self.llama.token_bos()
-        self.eos = self.llama.token_eos()
         self._vocab = self.llama._model.vocab
         self._piece_buf = ctypes.create_string_buffer(256)
         self._token_cache: dict[int, str | None] = {}
@@ -158,12 +157,12 @@ class ContextOverflowError(RuntimeError):
     pass
 
 
-def open_model(settings, name: str | None = None) -> LocalModel:
-    """Load the configured (or named) model, verified, with the configured runtime settings."""
+def open_model(settings) -> LocalModel:
+    """Load the configured model, verified, with the configured runtime settings."""
     from .models import get_entry, resolve  # keep llm importable without the manifest
 
-    path = resolve(settings, name)
+    path = resolve(settings)
     m = settings.model
-    model_id = None if (m.path and not name) else get_entry(name or m.name).sha256
+    model_id = None if m.path else get_entry(m.name).sha256
     return LocalModel(path, n_ctx=m.n_ctx, n_threads=m.n_threads, n_batch=m.n_batch,
                       model_id=model_id)

@@ -264,6 +264,10 @@ class Memory:
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row)) for row in cursor.fetchall()]
 
+    def _rows_by_id(self, table: str, ids: list[int]) -> dict[int, dict]:
+        return {r["id"]: r for r in self._query(
+            f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(ids))})", ids)}
+
     def _after_write(self) -> None:
         self._writes += 1
         if self._writes % self.settings.maintenance_every == 0:
@@ -478,8 +482,7 @@ class Memory:
             done, after = done + len(rows), rows[-1]["id"]
 
     def search(self, query: str, limit: int = 5, mode: SearchMode = "hybrid",
-               query_vector: np.ndarray | None = None, min_similarity: float | None = None
-               ) -> list[Fact]:
+               min_similarity: float | None = None) -> list[Fact]:
         """Facts relevant to `query`, best first. hybrid = FTS5 (BM25) and vectors fused by
         reciprocal rank; without an embedder every mode but "vector" falls back to FTS.
         `min_similarity` drops vector matches below that cosine (keyword matches stay)."""
@@ -494,14 +497,13 @@ class Memory:
         keyword = self._fts_ids("facts", query, pool) if mode != "vector" else []
         semantic: list[tuple[int, float]] = []
         if mode != "fts":
-            vector = query_vector
-            if vector is None:
-                try:
-                    vector = self.embedder.embed_one(query)
-                except EmbeddingError as exc:
-                    if mode == "vector":
-                        raise
-                    _warn_once(f"memory search is keyword-only: {exc}")
+            vector = None
+            try:
+                vector = self.embedder.embed_one(query)
+            except EmbeddingError as exc:
+                if mode == "vector":
+                    raise
+                _warn_once(f"memory search is keyword-only: {exc}")
             if vector is not None:
                 with self._lock:  # the matrix may grow or shrink under a concurrent write
                     semantic = self._vector_index().search(vector, pool)
@@ -516,9 +518,7 @@ class Memory:
         ranked = ranked[:limit]
         if not ranked:
             return []
-        ids = [fid for fid, _ in ranked]
-        rows = {r["id"]: r for r in self._query(
-            f"SELECT * FROM facts WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        rows = self._rows_by_id("facts", [fid for fid, _ in ranked])
         # A fact deleted by another process since the matrix was built is simply skipped.
         return [Fact.from_row(rows[fid], score=score) for fid, score in ranked if fid in rows]
 
@@ -581,22 +581,20 @@ class Memory:
                            "LIMIT ?", (session, limit))
         return list(reversed(rows))
 
-    def search_turns(self, query: str, limit: int = 5, session: str | None = None
-                     ) -> list[dict]:
+    def search_turns(self, query: str, limit: int = 5) -> list[dict]:
         """Past turns and summaries relevant to `query` (each dict has a "kind"), best first."""
-        pool = max(limit * 4, 20) * (1 if session is None else 5)
+        pool = max(limit * 4, 20)
         rankings, found = [], {}
         for kind, table in (("turn", "turns"), ("summary", "summaries")):
             ids = self._fts_ids(table, query, pool)
             if not ids:
                 rankings.append([])
                 continue
-            rows = {r["id"]: r for r in self._query(
-                f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(ids))})", ids)}
+            rows = self._rows_by_id(table, ids)
             keys = []
             for row_id in ids:
                 row = rows.get(row_id)
-                if row is None or (session is not None and row["session_id"] != session):
+                if row is None:
                     continue
                 key = f"{kind}:{row_id}"
                 found[key] = {"kind": kind, **(_turn_from_row(row) if kind == "turn" else row)}
@@ -607,8 +605,7 @@ class Memory:
     # ---- the prompt block --------------------------------------------------------------------
 
     def context_for(self, request: str, session: str | None = None,
-                    budget_tokens: int | None = None,
-                    query_vector: np.ndarray | None = None) -> str:
+                    budget_tokens: int | None = None) -> str:
         """The memory block for the prompt's dynamic suffix, within `budget_tokens`: core facts,
         the facts most relevant to `request`, the session's recent turns and its latest summary,
         and related past turns. Filled in that order of priority; "" when there is nothing."""
@@ -632,7 +629,6 @@ class Memory:
         shown = {f.id for f in core}
         if request.strip():
             for fact in self.search(request, limit=self.settings.recall_k,
-                                    query_vector=query_vector,
                                     min_similarity=self.settings.min_similarity):
                 if fact.id not in shown:
                     offer("Relevant memories:", f"- {fact.content}")
@@ -793,14 +789,14 @@ class Memory:
             record["content"] = self._check_content(record["content"])
         now = self.clock()
         counts = {"facts": 0, "duplicates": 0, "turns": 0, "summaries": 0}
-        new_ids: list[tuple[int, str]] = []
         with self._write() as conn:
             for record in facts:
                 created = float(record.get("created_at") or now)
                 updated = float(record.get("updated_at") or created)
                 core = bool(record.get("core"))
+                digest = content_hash(record["content"])
                 row = conn.execute("SELECT id, core FROM facts WHERE hash = ?",
-                                   (content_hash(record["content"]),)).fetchone()
+                                   (digest,)).fetchone()
                 if row is not None:
                     counts["duplicates"] += 1
                     if core and not row[1]:
@@ -809,12 +805,11 @@ class Memory:
                     continue
                 if core:
                     self._check_core_room(conn)
-                fact_id = conn.execute(
+                conn.execute(
                     "INSERT INTO facts (content, hash, core, source, created_at, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (record["content"], content_hash(record["content"]), int(core),
-                     record.get("source") or "import", created, updated)).lastrowid
-                new_ids.append((fact_id, record["content"]))
+                    (record["content"], digest, int(core),
+                     record.get("source") or "import", created, updated))
                 counts["facts"] += 1
             for record in records:
                 session = str(record.get("session") or "default")
@@ -843,7 +838,7 @@ class Memory:
                              "max(updated_at, excluded.updated_at)", (session, created, created))
         # Vectors after the commit: the facts are safe even if embedding fails; a later search
         # backfills whatever is missing.
-        if self.embedder is not None and new_ids:
+        if self.embedder is not None and counts["facts"]:
             self.backfill_vectors()
         self._vectors = None
         return counts

@@ -161,17 +161,20 @@ def _read_jsonl(name: str) -> list[dict]:
     return records
 
 
+def _write_lines(records, stream: IO[str]) -> None:
+    for record in records:
+        stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
 def _write_jsonl(records, name: str, out: IO[str]) -> None:
     if name == "-":
-        for record in records:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        _write_lines(records, out)
         return
     # Write beside the target and rename: an interrupted export never leaves half a file.
     tmp = f"{name}.part"
     try:
         with open(tmp, "w", encoding="utf-8") as stream:
-            for record in records:
-                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            _write_lines(records, stream)
         os.replace(tmp, name)
     finally:
         if os.path.exists(tmp):

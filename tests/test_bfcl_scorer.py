@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from edgeagent.bfcl import CATEGORIES, BfclItem, Verdict, load_category, score, standardize
+from edgeagent.bfcl import (CATEGORIES, SHARED_DATA, BfclItem, Verdict, load_category, score,
+                            standardize)
 
 # The project's shared data (../shared/bfcl next to the checkout); BFCL_DATA_DIR overrides.
-DATA_DIR = Path(os.environ.get("BFCL_DATA_DIR",
-                               Path(__file__).resolve().parents[2] / "shared" / "bfcl"))
+DATA_DIR = Path(os.environ.get("BFCL_DATA_DIR", SHARED_DATA))
 
 
 def doc(name: str, properties: dict, required: list[str]) -> dict:

@@ -1,4 +1,3 @@
-import ctypes
 from pathlib import Path
 
 import pytest

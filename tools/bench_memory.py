@@ -85,9 +85,11 @@ def synthetic_facts(n: int, seed: int = 7) -> list[str]:
     return out
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+def rate(n: int, run) -> float:
+    """Items per second of `run()`, which handles `n` items (nan for none)."""
+    started = time.perf_counter()
+    run()
+    return n / (time.perf_counter() - started) if n else float("nan")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from edgeagent.config import Settings, load_settings
     from edgeagent.embeddings import Embedder
+    from edgeagent.evaluate import percentile
     from edgeagent.memory import Memory, MemorySettings
     from edgeagent.models import get_entry, install
 
@@ -129,17 +132,14 @@ def main(argv: list[str] | None = None) -> int:
             count = memory.stats()["facts"]
             # 1) the agent's path: one remember() per transaction, embedding included
             n_one = max(0, min(args.remember, size - count))
-            started = time.perf_counter()
-            for text in background[bg_next:bg_next + n_one]:
-                memory.remember(text, source="bench")
-            remember_rate = n_one / (time.perf_counter() - started) if n_one else float("nan")
+            one = background[bg_next:bg_next + n_one]
+            remember_rate = rate(n_one, lambda: [memory.remember(t, source="bench") for t in one])
             bg_next += n_one
             # 2) the rest in bulk, as `edgeagent memory import` does
             n_bulk = max(0, size - count - n_one)
-            started = time.perf_counter()
-            memory.import_records({"type": "fact", "content": text, "source": "bench"}
-                                  for text in background[bg_next:bg_next + n_bulk])
-            bulk_rate = n_bulk / (time.perf_counter() - started) if n_bulk else float("nan")
+            bulk = background[bg_next:bg_next + n_bulk]
+            bulk_rate = rate(n_bulk, lambda: memory.import_records(
+                {"type": "fact", "content": t, "source": "bench"} for t in bulk))
             bg_next += n_bulk
             # The matrix is loaded once per process (a daemon start); not part of a recall.
             started = time.perf_counter()

@@ -9,9 +9,8 @@ of tools in the ground truth: exact, a subset (tools missed), a superset (a wron
 
 import argparse
 from collections import Counter
-from pathlib import Path
 
-from edgeagent.bfcl import load_category
+from edgeagent.bfcl import SHARED_DATA, load_category
 from edgeagent.config import load_settings
 from edgeagent.embeddings import embedder_for
 from edgeagent.ranking import ToolRanker
@@ -20,7 +19,7 @@ from edgeagent.tools import tools_from_definitions
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(Path(__file__).parents[1] / ".." / "shared" / "bfcl"))
+    parser.add_argument("--data", default=SHARED_DATA)
     parser.add_argument("--floor", type=float, nargs="+", default=[0.30, 2.0])
     args = parser.parse_args()
     ranker = ToolRanker(embedder_for(load_settings()))

@@ -9,13 +9,12 @@ ceiling that grounding puts on accuracy. No model is run.
 """
 
 import argparse
-from pathlib import Path
 
-from edgeagent.bfcl import load_category
+from edgeagent.bfcl import CATEGORIES, SHARED_DATA, load_category
 from edgeagent.grammar import Grounding, Matcher, python_literal
 from edgeagent.tools import tools_from_definitions
 
-CATEGORIES = ["simple_python", "multiple", "parallel", "parallel_multiple"]
+CALLING = [c for c in CATEGORIES if c != "irrelevance"]  # the categories with calls to check
 
 
 def expressible(item) -> bool:
@@ -42,10 +41,10 @@ def expressible(item) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(Path(__file__).parents[1] / ".." / "shared" / "bfcl"))
+    parser.add_argument("--data", default=SHARED_DATA)
     args = parser.parse_args()
     print(f"{'category':18} {'items':>5} {'expressible':>11}")
-    for category in CATEGORIES:
+    for category in CALLING:
         items = load_category(args.data, category)
         n = sum(expressible(item) for item in items)
         print(f"{category:18} {len(items):5d} {n:6d} ({n / len(items):.0%})")

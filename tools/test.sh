@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[test]'
-.venv/bin/edgeagent models install      # the default model and the embedding model
+# the tests read the default state dir (conftest ignores EDGEAGENT_*), so install there too
+env -u EDGEAGENT_STATE_DIR .venv/bin/edgeagent models install  # default model + embedding model
 .venv/bin/python -m pytest -q "$@"
