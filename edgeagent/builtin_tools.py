@@ -68,7 +68,8 @@ def _evaluate(node: ast.AST) -> float:
         return _CONSTS[node.id]
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
             and node.func.id in _FUNCS and not node.keywords:
-        return _FUNCS[node.func.id](*[_evaluate(a) for a in node.args])
+        # in floats like everything else: floor, ceil and round return ints
+        return float(_FUNCS[node.func.id](*[_evaluate(a) for a in node.args]))
     raise ToolError(f"calculate: unsupported expression part {ast.dump(node)[:40]}")
 
 

@@ -230,15 +230,13 @@ def plan_reply(agent, request: str, tools: list, history=()) -> dict:
     from .decoding import DecodeError
     from .llm import ContextOverflowError
     from .tools import ToolError
+    codes = {ContextOverflowError: "context_overflow", DecodeError: "decode_error",
+             ToolError: "invalid_call"}  # ToolError: a call that failed validation after decoding
     try:
         return agent.plan(request, tools, history).to_json()
-    except ContextOverflowError as exc:
-        code = "context_overflow"
-    except DecodeError as exc:
-        code = "decode_error"
-    except ToolError as exc:  # a call that failed validation after decoding
-        code = "invalid_call"
-    return {"error": {"code": code, "message": str(exc)}}
+    except tuple(codes) as exc:
+        code = next(c for kind, c in codes.items() if isinstance(exc, kind))
+        return {"error": {"code": code, "message": str(exc)}}
 
 
 # -- ask / chat ---------------------------------------------------------------------------------

@@ -44,3 +44,7 @@ def test_file_tools_stay_inside_roots(tmp_path):
             read(escape)
     with pytest.raises(ToolError):
         FileRoots([root]).resolve("/etc/passwd")
+
+
+def test_calculate_takes_whole_results_of_functions():
+    assert calculate("floor(3.7)") == 3 and calculate("round(2.5)") == 2

@@ -113,3 +113,12 @@ def test_usage_errors_exit_2(tmp_path, tools_file):
     assert result.returncode == 2 and "unknown model 'nope'" in result.stderr
     result = run_cli("plan", "--tools", str(tools_file))
     assert result.returncode == 2
+
+
+def test_a_request_too_long_for_the_context_gets_an_error_reply(agent):
+    from edgeagent.cli import plan_reply
+    from edgeagent.tools import tools_from_definitions
+    tools = tools_from_definitions([{"name": "echo", "parameters": {
+        "type": "dict", "properties": {"text": {"type": "string"}}, "required": ["text"]}}])
+    reply = plan_reply(agent, "repeat after me: " + "lorem ipsum " * 4000, tools)
+    assert reply["error"]["code"] == "context_overflow" and reply["error"]["message"]
