@@ -46,6 +46,7 @@ class Gate:
     allow_none: bool = True          # may decline
     first: list[str] | None = None   # names allowed for the first call (None: all)
     wanted: list[str] = field(default_factory=list)  # to be called before the decision ends
+    min_calls: int = 1               # calls before the decision may end
 
 
 @dataclass
@@ -143,8 +144,11 @@ class Agent:
         # each clause that is clearly about some tool asks for a call of it
         wanted = {tools[int(row.argmax())].name for row in similarities[1:]
                   if row.max() >= s.clause_call_floor}
+        # a request of several tasks about the tools ("..., then ...") asks for several calls
+        tasks = self.ranker.tasks_about_tools(request, tools, s.task_call_floor)
         return Gate(allow_none=best < s.relevance_ceiling, first=near,
-                    wanted=sorted(wanted) if len(wanted) > 1 else [])
+                    wanted=sorted(wanted) if len(wanted) > 1 else [],
+                    min_calls=2 if tasks > 1 else 1)
 
     def decide(self, ground_text: str, tools: list[Tool], gate: Gate):
         """Constrained decoding of one decision from the model's current state; argument values
@@ -153,7 +157,7 @@ class Agent:
         ground = Grounding(ground_text, s.ground_optional_args, s.continue_uncovered,
                            s.ground_required_args)
         matcher = Matcher.for_decision(tools, MAX_PARALLEL_CALLS, gate.allow_none, ground,
-                                       gate.first, gate.wanted)
+                                       gate.first, gate.wanted, gate.min_calls)
         return decode(self.model, matcher)
 
     # -- the loop ---------------------------------------------------------------------------
@@ -192,7 +196,7 @@ class Agent:
                 return RunResult(f"I could not decide on an action ({exc}).", steps, plans)
             calls = matcher.result
             plans.append(Plan(calls=calls, text=text))
-            gate = replace(gate, wanted=[])  # the clauses asked for their calls once
+            gate = replace(gate, wanted=[], min_calls=1)  # the request asked for these once
             # as the calls stand (a repeated call was dropped), one line
             line = " " + "; ".join(format_call(c["name"], c["arguments"]) for c in calls) \
                 if calls else f" {NO_CALL}"

@@ -62,6 +62,7 @@ class AgentSettings(Section):
     relevance_ceiling: float = Field(0.35, ge=-1, le=1)  # best tool above this: no declining
     first_call_margin: float = Field(0.10, ge=0, le=2)   # first call among tools this near the best
     clause_call_floor: float = Field(0.30, ge=-1, le=1)  # a clause this near its best tool asks for a call
+    task_call_floor: float = Field(0.30, ge=-1, le=1)  # two tasks this near a tool ask for two calls
 
 
 class ToolSettings(Section):

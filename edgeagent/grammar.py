@@ -461,20 +461,37 @@ _NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
 
 
 class Mention(NamedTuple):
-    """A number the request states: its readings and the words said just before it."""
+    """A number the request states: its readings and the words that say what it is."""
 
     readings: frozenset
-    before: tuple
+    label: tuple
+
+
+# What joins the members of a list of numbers: "15, 20 and 30 years", "1,5 or 10".
+_LIST_JOIN = re.compile(r"\s*(?:,|,?\s*(?:and|or|&))\s*")
+
+
+# A word listed right after or right before a text: "X, Y", "X and Y", "X or a Y".
+_LIST_JOINER = r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)"
+_LIST_NEXT = re.compile(_LIST_JOINER + r"['\"]?(?:(?:a|an|the)\s+)?(\w+)")
+_LIST_PREVIOUS = re.compile(r"(\w+)['\"]?" + _LIST_JOINER + r"(?:(?:a|an|the)\s+)?['\"]?$")
 
 
 def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     """The numbers a text states, one per mention: written in digits ("5%" reads as 5 or 0.05;
-    "5m" is metres, "$5m" money), and as words ("six", "twice")."""
+    "5m" is metres, "$5m" money), and as words ("six", "twice"). A number's label is up to
+    three words said before it and the word right after it; the members of a list share their
+    list's label ("a loan term of 15, 20 and 30 years")."""
     def before(start: int, at: int) -> tuple:  # up to 3 words, back to a number or a comma
         clause = re.split(r"[,;:.?!(]", text[max(start, at - 40):at])[-1]
         return tuple(re.findall(r"[a-z]+", clause.lower())[-3:])
 
-    digits, last = [], 0
+    def after(at: int) -> tuple:
+        word = re.match(r" ?([a-zA-Z]+)", text[at:at + 30])
+        return (word.group(1).lower(),) if word else ()
+
+    lists: list[list] = []  # [readings, words before, end] per mention, grouped into lists
+    last = 0
     for m in _NUMBER_WITH_UNIT.finditer(text):
         dollar, number, unit = m.groups()
         value = float(number.replace(",", ""))
@@ -482,8 +499,17 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
         readings = {value}
         if unit and (len(unit) > 1 or unit == "%" or dollar):
             readings.add(value * _SCALES[unit])
-        digits.append(Mention(frozenset(readings), before(last, m.start(2))))
+        entry = (frozenset(readings), before(last, m.start(2)), m.end())
+        if lists and _LIST_JOIN.fullmatch(text[last:m.start()]):
+            lists[-1].append(entry)
+        else:
+            lists.append([entry])
         last = m.end()
+    digits = []
+    for group in lists:
+        shared = group[0][1] + (after(group[-1][2]) if len(group) > 1 else ())
+        digits += [Mention(readings, tuple(dict.fromkeys(shared + own)))
+                   for readings, own, _ in group]
     words = [Mention(frozenset((float(_NUMBER_WORDS[m.group()]),)), before(0, m.start()))
              for m in re.finditer(r"[a-z]+", text.lower()) if m.group() in _NUMBER_WORDS]
     return digits, words
@@ -495,7 +521,21 @@ def _name_words(name: str) -> list[str]:
 
 
 def _same_word(a: str, b: str) -> bool:
-    return a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])  # "accelerated"
+    """Whether name word `a` names text word `b`: the same word ("accelerated" for
+    "acceleration") or an abbreviation of it ("std" for "standard", "temp")."""
+    if a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5]):
+        return True
+    rest = iter(b)
+    return len(b) > len(a) and a[0] == b[0] and all(c in rest for c in a)
+
+
+def labelled(mentions: list[Mention], name: str) -> list[Mention]:
+    """The mentions whose labels name the argument best ("a sample size of 50" for
+    sample_size over "a sample mean of 25"); none when no label names it."""
+    words = _name_words(name)
+    score = {m: sum(any(_same_word(w, b) for b in m.label) for w in words) for m in mentions}
+    best = max(score.values(), default=0)
+    return [m for m in mentions if best and score[m] == best]
 
 
 def number_literals(mentions: Iterable[Mention], integer: bool, real: bool = False
@@ -527,11 +567,12 @@ class Grounding:
         self.in_digits, words = stated_numbers(request)
         self.mentions = self.in_digits + words
         self.earlier: tuple = ()  # the decision's calls before the one being read
+        self.tool = ""  # the tool of the call being read
 
-    def after(self, calls: tuple) -> "Grounding":
-        """This grounding for the call that follows `calls`."""
+    def after(self, calls: tuple, tool: str = "") -> "Grounding":
+        """This grounding for a call of `tool` that follows `calls`."""
         ground = copy.copy(self)
-        ground.earlier = calls
+        ground.earlier, ground.tool = calls, tool
         return ground
 
     def asks_for_more(self, calls) -> bool:
@@ -540,6 +581,28 @@ class Grounding:
         left = self.unused(self.in_digits, arguments_of(calls))
         return bool(left) and (len(calls) == 1 or
                                left != self.unused(self.in_digits, arguments_of(calls[:-1])))
+
+    def listed(self, name: str) -> list[str]:
+        """The strings earlier calls of this tool gave this argument that the request lists
+        with others no call has used yet ("in Seattle and Los Angeles"): this call varies them."""
+        earlier = [call for call in self.earlier if call["name"] == self.tool]
+        values = [v for call in earlier for v in strings_in(call["arguments"].get(name))]
+        said = " ".join(v for call in self.earlier for v in strings_in(
+            list(call["arguments"].values()))).lower()
+        return [v for v in values if self.siblings(v) and
+                all(any(word not in said for word in words) for words in self.siblings(v))]
+
+    def siblings(self, value: str) -> list[list[str]]:
+        """For each place the request says `value`, the first words of the items listed next
+        to it there, in the same case ("Seattle, Boston and Los Angeles": boston and los for
+        Seattle; "a human and a chimpanzee": chimpanzee for human)."""
+        out = []
+        for m in re.finditer(re.escape(value), self.source, re.IGNORECASE) if value else ():
+            nxt = _LIST_NEXT.match(self.source, m.end())
+            prev = _LIST_PREVIOUS.search(self.source, 0, m.start())
+            words = [w.group(1) for w in (nxt, prev) if w]
+            out.append([w.lower() for w in words if w[0].isupper() == m.group()[0].isupper()])
+        return out
 
     @staticmethod
     def unused(mentions: list[Mention], values) -> list[Mention]:
@@ -561,8 +624,8 @@ class Grounding:
 
     def frame(self, schema: dict, used=(), in_list: bool = False, name: str = ""):
         """The frame for a value that should come from the request: a string it contains, a
-        number it states and this call has not used up (one said right after the argument's
-        name when there is one: "a current of 20"), an enum value it names (each only where
+        number it states and this call has not used up (one labelled with the argument's name
+        when there is one), an enum value it names (each only where
         the request has one). In a list, None once nothing is left for another item."""
         if schema.get("enum"):
             stated = self.stated_enum(schema)
@@ -570,22 +633,25 @@ class Grounding:
         kind = schema.get("type")
         if kind in ("integer", "number"):
             integer, real = kind == "integer", in_list and kind == "number"
-            left = self.unused(self.mentions, used)
-            # a number said right after the argument's name, unless an earlier call took it
-            # ("size 3000 in New York and 4000 in LA": the second call gets 4000)
-            words = _name_words(name)
-            labelled = [m for m in self.unused(left, arguments_of(self.earlier))
-                        if any(_same_word(w, b) for w in words for b in m.before)]
+            left = [m for m in self.unused(self.mentions, used)
+                    if number_literals([m], integer, real)]
+            # A number labelled with the argument's name ("a current of 20") that no earlier
+            # call took ("size 3000 in New York and 4000 in LA": the second call gets 4000);
+            # once all are taken, one of them again or any number no call took.
+            named = labelled(left, name)
+            earlier = arguments_of(self.earlier)
+            fresh = self.unused(named, earlier)
             stated = number_literals(self.mentions, integer, real)
             if not stated:  # the request states no such number: the model's choice
                 return value_frame(schema, in_list)
-            allowed = number_literals(labelled, integer, real) or \
-                number_literals(left, integer, real)
+            if named:
+                left = fresh or named + self.unused(left, earlier)
+            allowed = number_literals(left, integer, real)
             if not allowed and in_list:
                 return None  # the list has used up what the request states
             return NumberValue(integer, allowed=allowed or stated, real=real)
         if kind == "string":
-            taken = frozenset(v.lower() for v in strings_in(list(used)))
+            taken = frozenset(v.lower() for v in strings_in(list(used)) + self.listed(name))
             return StringValue(max_chars(schema), ground=self.source, taken=taken)
         if kind == "array":
             return ArrayValue(schema.get("items", {}), ground=self)
@@ -644,22 +710,23 @@ def format_call(name: str, arguments: dict) -> str:
 class Decision:
     """The top frame: `name(args)` calls separated by `; `, ended by a newline; or `none`."""
 
-    __slots__ = ("tools", "max_calls", "allow_none", "ground", "first", "wanted", "calls",
-                 "phase", "name")
+    __slots__ = ("tools", "max_calls", "allow_none", "ground", "first", "wanted", "min_calls",
+                 "calls", "phase", "name")
 
     def __init__(self, tools: dict[str, Tool], max_calls: int = 1, allow_none: bool = True,
                  ground: Grounding | None = None, first: frozenset | None = None,
-                 wanted: frozenset = frozenset(), calls: tuple = (), phase: str = "name",
-                 name: str | None = None):
+                 wanted: frozenset = frozenset(), min_calls: int = 1, calls: tuple = (),
+                 phase: str = "name", name: str | None = None):
         self.tools, self.max_calls, self.allow_none = tools, max_calls, allow_none
         self.ground, self.first = ground, first  # `first`: names allowed for the first call
         self.wanted = wanted  # names to call before the decision may end
+        self.min_calls = min_calls  # calls before the decision may end
         self.calls, self.phase, self.name = calls, phase, name
 
     def _with(self, **changes):
         state = {"calls": self.calls, "phase": self.phase, "name": self.name, **changes}
         return Decision(self.tools, self.max_calls, self.allow_none, self.ground, self.first,
-                        self.wanted, **state)
+                        self.wanted, self.min_calls, **state)
 
     def uncalled(self) -> set:
         return set(self.wanted) - {c["name"] for c in self.calls}
@@ -679,11 +746,11 @@ class Decision:
             return Choice(options, options)
         if self.phase == "args":
             return Fields(fields_of(self.tools[self.name].parameters), "call",
-                          self.ground.after(self.calls) if self.ground else None)
+                          self.ground.after(self.calls, self.name) if self.ground else None)
         options = {"\n": "end"}
         if len(self.calls) < self.max_calls and not closing:
             options["; "] = "more"
-            if self.uncalled() or (self.ground and self.ground.continue_uncovered and
+            if len(self.calls) < self.min_calls or self.uncalled() or (self.ground and self.ground.continue_uncovered and
                                    self.ground.asks_for_more(self.calls)):
                 del options["\n"]
         return Choice(options, options)
@@ -724,11 +791,13 @@ class Matcher:
     @classmethod
     def for_decision(cls, tools: Iterable[Tool], max_calls: int = 1, allow_none: bool = True,
                      ground: Grounding | None = None, first: Iterable[str] | None = None,
-                     wanted: Iterable[str] = ()) -> "Matcher":
+                     wanted: Iterable[str] = (), min_calls: int = 1) -> "Matcher":
         """The decision language; `first` narrows the first call's name to those tools, and
-        the decision goes on until each tool in `wanted` has been called."""
+        the decision goes on until each tool in `wanted` has been called and it has
+        `min_calls` calls."""
         return cls((Decision({t.name: t for t in tools}, max_calls, allow_none, ground,
-                             frozenset(first) if first else None, frozenset(wanted)),))
+                             frozenset(first) if first else None, frozenset(wanted),
+                             min_calls),))
 
     def feed(self, text: str) -> "Matcher | None":
         """The matcher after `text`, or None if the language does not allow it."""

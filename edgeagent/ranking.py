@@ -4,8 +4,9 @@ A tiny model chooses between similar tool names poorly, while a sentence encoder
 descriptions against the request well (on BFCL `multiple`, top-1 retrieval is right ~96% of the
 time). The agent uses the ranking four ways: a request far from every tool gets no call; one close
 to a tool may not be declined (the 270M model's own "none" hardly tells relevant from irrelevant);
-the first call is chosen among the tools near the best score; and a tool that is the best match
-of one of the request's clauses is called before the decision may end.
+the first call is chosen among the tools near the best score; a tool that is the best match
+of one of the request's clauses is called before the decision may end; and a request with two
+or more tasks about the tools gets at least two calls.
 """
 
 from __future__ import annotations
@@ -37,14 +38,24 @@ def request_parts(request: str) -> list[str]:
     return [request] + [c for c in clauses if c != request]
 
 
+# Where a request moves on to another task: a new sentence, or "then", "also", "after that".
+_TASK_BREAK = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'])|,?\s+(?:and then|then|and also|also)\s+|"
+                         r",?\s*\b(?:also|then|after that|next|finally|lastly)\b,?\s*",
+                         re.IGNORECASE)
+
+
+def request_tasks(request: str) -> list[str]:
+    """The request's parts that could each be a task of its own ("What was the Treaty of Paris
+    about? Also, what was the importance of Magna Carta?"); coarser than its clauses."""
+    return [p.strip() for p in _TASK_BREAK.split(request) if p and len(p.strip()) > 10]
+
+
 class ToolRanker:
     def __init__(self, embedder: Embedder):
         self.embedder = embedder
         self._vectors: dict[str, np.ndarray] = {}  # tool text -> vector; catalogs repeat
 
-    def similarities(self, request: str, tools: list[Tool]) -> np.ndarray:
-        """Cosine similarities: a row for the request and one for each of its clauses, a column
-        per tool in catalog order."""
+    def _tool_vectors(self, tools: list[Tool]) -> np.ndarray:
         texts = [tool_text(t) for t in tools]
         if len(self._vectors) > 4096:
             self._vectors.clear()
@@ -52,6 +63,18 @@ class ToolRanker:
         if missing:
             for text, vector in zip(missing, self.embedder.embed(missing)):
                 self._vectors[text] = vector
+        return np.stack([self._vectors[t] for t in texts])
+
+    def similarities(self, request: str, tools: list[Tool]) -> np.ndarray:
+        """Cosine similarities: a row for the request and one for each of its clauses, a column
+        per tool in catalog order."""
         queries = self.embedder.embed(request_parts(request))
-        tool_vectors = np.stack([self._vectors[t] for t in texts])
-        return (queries @ tool_vectors.T).astype(np.float32)
+        return (queries @ self._tool_vectors(tools).T).astype(np.float32)
+
+    def tasks_about_tools(self, request: str, tools: list[Tool], floor: float) -> int:
+        """How many of the request's tasks are about some tool (best similarity >= floor)."""
+        tasks = request_tasks(request)
+        if not tasks or not tools:
+            return 0
+        scores = self.embedder.embed(tasks) @ self._tool_vectors(tools).T
+        return int((scores.max(axis=1) >= floor).sum())

@@ -216,3 +216,46 @@ def test_a_wanted_tool_is_called_before_the_decision_ends():
     assert m.feed("\n") is None                       # area is still wanted
     assert m.feed("; light(") is None                 # and comes next
     assert m.feed('; area(base=1, height=2)\n').finished
+
+
+def test_a_list_of_numbers_shares_its_label_and_a_repeat_call_takes_the_next_one():
+    from edgeagent.grammar import Grounding
+    tools = _tool(loan_amount={"type": "integer"}, loan_term={"type": "integer"})
+    m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
+        "a loan amount of $400,000 and a loan term of 15, 20 and 30 years"))
+    assert m.feed(" f(loan_amount=15") is None              # 400000 is the labelled amount
+    second = m.feed(" f(loan_amount=400000, loan_term=15); f(loan_amount=400000, loan_term=")
+    assert second is not None                               # the amount repeats
+    assert second.feed("15") is None                        # the term moves on along its list
+    assert second.feed("20)").feed("; f(loan_amount=400000, loan_term=30)\n").finished
+
+
+def test_a_label_names_an_argument_by_its_abbreviation_and_by_most_words():
+    from edgeagent.grammar import Grounding
+    tools = _tool(sample_std_dev={"type": "integer"}, sample_size={"type": "integer"})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "a standard deviation of 10, a sample size of 50 and a sample mean of 25"))
+    assert m.feed(" f(sample_std_dev=50") is None
+    assert m.feed(" f(sample_std_dev=10, sample_size=25") is None
+    assert m.feed(" f(sample_std_dev=10, sample_size=50)\n").finished
+
+
+def test_a_repeat_call_varies_a_string_the_request_lists_with_others():
+    from edgeagent.grammar import Grounding
+    tools = _tool(location={"type": "string"}, movie={"type": "string"})
+    listed = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
+        "Find movies in Seattle and Los Angeles: Tenet")).feed(
+        ' f(location="Seattle", movie="Tenet"); f(location=')
+    assert listed.feed('"Seattle"') is None                # listed with a city no call used
+    assert listed.feed('"Los Angeles", movie="Tenet")\n').finished
+    shared = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
+        "Find showings near San Diego of Tenet and No Time To Die")).feed(
+        ' f(location="San Diego", movie="Tenet"); f(location="San Diego", movie=')
+    assert shared is not None                               # not listed: it may repeat
+    assert shared.feed('"Tenet"') is None and shared.feed('"No Time To Die")\n').finished
+
+
+def test_a_decision_has_at_least_min_calls():
+    m = Matcher.for_decision(TOOLS, max_calls=4, min_calls=2).feed(' light(room="hall")')
+    assert m.feed("\n") is None
+    assert m.feed('; light(room="kitchen")\n').finished
