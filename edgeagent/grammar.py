@@ -460,6 +460,9 @@ _NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
                  "double": 2, "triple": 3, "half": 0.5}
 
 
+_NEGATION = re.compile(r"\b(?:not|no|never|without|few|less|exclud\w*|\w+n't)\b")
+
+
 class Mention(NamedTuple):
     """A number the request states: its readings and the words that say what it is."""
 
@@ -622,6 +625,14 @@ class Grounding:
     def names_argument(self, name: str) -> bool:
         return any(w in self.text for w in _name_words(name))
 
+    def stated_flag(self, name: str) -> bool | None:
+        """A boolean argument the request names is on ("with their history": True), unless a
+        negation comes just before ("don't return full text", "few artistic interests");
+        None when the request does not name it, or names it both ways."""
+        said = [m.start() for w in _name_words(name) for m in re.finditer(re.escape(w), self.text)]
+        negated = {bool(_NEGATION.search(" ".join(self.text[:at].split()[-3:]))) for at in said}
+        return not negated.pop() if len(negated) == 1 else None  # said both ways: not stated
+
     def frame(self, schema: dict, used=(), in_list: bool = False, name: str = ""):
         """The frame for a value that should come from the request: a string it contains, a
         number it states and this call has not used up (one labelled with the argument's name
@@ -655,6 +666,8 @@ class Grounding:
             return StringValue(max_chars(schema), ground=self.source, taken=taken)
         if kind == "array":
             return ArrayValue(schema.get("items", {}), ground=self)
+        if kind == "boolean" and (flag := self.stated_flag(name)) is not None:
+            return Literal(python_literal(flag), flag)
         return value_frame(schema, in_list)
 
     def value_frame(self, schema: dict, name: str, used=()):

@@ -259,3 +259,19 @@ def test_a_decision_has_at_least_min_calls():
     m = Matcher.for_decision(TOOLS, max_calls=4, min_calls=2).feed(' light(room="hall")')
     assert m.feed("\n") is None
     assert m.feed('; light(room="kitchen")\n').finished
+
+
+def test_a_flag_the_request_names_is_on_unless_negated():
+    from edgeagent.grammar import Grounding
+    tools = tools_from_definitions([{"name": "case", "parameters": {"type": "dict", "properties": {
+        "docket": {"type": "integer"}, "full_text": {"type": "boolean"},
+        "include_history": {"type": "boolean"}}, "required": ["docket"]}}])
+    def after_docket(request):
+        return Matcher.for_decision(tools, ground=Grounding(request)).feed(" case(docket=1, ")
+    history = after_docket("Case 1 with its history")
+    assert history.feed("include_history=False") is None
+    assert history.feed("full_text") is None                  # not named: left out
+    assert history.feed("include_history=True)\n").finished
+    assert after_docket("Case 1. Don't return full text").feed("full_text=True") is None
+    both = after_docket("Case 1 with full text, and case 2 without full text").feed("full_text=")
+    assert both.feed("True") is not None and both.feed("False") is not None
