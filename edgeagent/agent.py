@@ -103,7 +103,7 @@ class Agent:
         """Decide which calls answer `request`; never executes anything."""
         start = time.perf_counter()
         tools = list(self.registry) if tools is None else tools
-        gate = self.gate(request, tools)
+        gate = self.gate(request, tools, grounds(request, history, context))
         if gate is None:  # no tool is near the request: declined without asking the model
             return Plan(calls=[], text=f" {NO_CALL}\n",
                         timing={"total_ms": round((time.perf_counter() - start) * 1000, 1),
@@ -130,15 +130,20 @@ class Agent:
                     "forced": stats.forced},
             prefix=restored.source if restored else "kv")
 
-    def gate(self, request: str, tools: list[Tool]) -> Gate | None:
-        """What the tool ranking allows for this request; None when no tool fits it."""
+    def gate(self, request: str, tools: list[Tool], ground_text: str | None = None
+             ) -> Gate | None:
+        """What the tool ranking allows for this request; None when no tool fits it. A tool
+        that is only fairly near and needs a number that `ground_text` (default: the request)
+        does not state does not fit: its call would have to invent the number."""
         if self.ranker is None or not tools:
             return Gate()
         s = self.settings
         similarities = self.ranker.similarities(request, tools)
         scores = similarities.max(axis=0)
         best = float(scores.max())
-        if best < s.relevance_floor:
+        if best < s.relevance_floor or (
+                best < s.unstated_number_ceiling and
+                Grounding(ground_text or request).misses_numbers(tools[int(scores.argmax())])):
             return None
         near = [t.name for t, score in zip(tools, scores) if score >= best - s.first_call_margin]
         # each clause that is clearly about some tool asks for a call of it
@@ -186,8 +191,8 @@ class Agent:
         prompt, _, _ = self.prompt(tools, request, history, context)
         steps: list[Step] = []
         plans: list[Plan] = []
-        gate = self.gate(request, tools)
         ground_text = grounds(request, history, context)
+        gate = self.gate(request, tools, ground_text)
         for _ in range(self.settings.max_steps if gate else 0):
             self.model.set_prompt(prompt)
             try:

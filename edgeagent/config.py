@@ -58,8 +58,10 @@ class AgentSettings(Section):
     ground_required_args: bool = True    # required ones keep to its words and numbers where it has them
     continue_uncovered: bool = True      # another call while the request states an unused number
     rank_tools: bool = True              # embeddings rank tools (needs models install use-multilingual)
-    relevance_floor: float = Field(0.35, ge=-1, le=1)    # best tool below this: no call
-    relevance_ceiling: float = Field(0.35, ge=-1, le=1)  # best tool above this: no declining
+    relevance_floor: float = Field(0.32, ge=-1, le=1)    # best tool below this: no call
+    relevance_ceiling: float = Field(0.32, ge=-1, le=1)  # best tool above this: no declining
+    unstated_number_ceiling: float = Field(0.50, ge=-1, le=1)  # below this, no call when the
+    # best tool needs a number (a required integer or float) and the request states none
     first_call_margin: float = Field(0.10, ge=0, le=2)   # first call among tools this near the best
     clause_call_floor: float = Field(0.30, ge=-1, le=1)  # a clause this near its best tool asks for a call
     task_call_floor: float = Field(0.30, ge=-1, le=1)  # two tasks this near a tool ask for two calls

@@ -622,6 +622,13 @@ class Grounding:
     def stated_enum(self, schema: dict) -> list:
         return [v for v in schema["enum"] if str(v).lower() in self.text]
 
+    def misses_numbers(self, tool: Tool) -> bool:
+        """Whether the tool needs a number (a required integer or float) and the text states
+        none."""
+        props, required = tool.parameters.get("properties", {}), tool.parameters.get("required", [])
+        return not self.mentions and any(
+            props.get(name, {}).get("type") in ("integer", "number") for name in required)
+
     def names_argument(self, name: str) -> bool:
         return any(w in self.text for w in _name_words(name))
 

@@ -23,7 +23,7 @@ TOOLS = tools_from_definitions([
 @pytest.fixture(scope="module")
 def gate(settings, embedder):
     agent = Agent(None, settings.agent, ranker=ToolRanker(embedder))
-    return lambda request: agent.gate(request, TOOLS)
+    return lambda request, ground_text=None: agent.gate(request, TOOLS, ground_text)
 
 
 def test_request_parts_are_the_request_and_its_clauses():
@@ -54,3 +54,10 @@ def test_a_request_of_several_tasks_asks_for_two_calls(gate):
     assert gate("What is the weather forecast in Oslo? Then the forecast for Bergen, "
                 "please.").min_calls == 2
     assert gate("What is the weather forecast in Oslo and Bergen today?").min_calls == 1
+
+
+def test_a_fairly_near_tool_that_needs_an_unstated_number_gets_no_call(gate):
+    assert gate("How much is that in euros?") is None          # 0.37, and no amount stated
+    assert gate("How much is 40 dollars in euros?") is not None
+    assert gate("How much is that in euros?", "I have 40 dollars.\nHow much is that in euros?")
+    assert gate("Convert dollars to euros") is not None         # clearly about the tool
