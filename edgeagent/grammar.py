@@ -482,7 +482,7 @@ _LIST_PREVIOUS = re.compile(r"(\w+)['\"]?" + _LIST_JOINER + r"(?:(?:a|an|the)\s+
 
 def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     """The numbers a text states, one per mention: written in digits ("5%" reads as 5 or 0.05;
-    "5m" is metres, "$5m" money), and as words ("six", "twice"). A number's label is up to
+    "5m" is metres, "$5m" money), and as words ("six", "twice", "from rest"). A number's label is up to
     three words said before it and the word right after it; the members of a list share their
     list's label ("a loan term of 15, 20 and 30 years")."""
     def before(start: int, at: int) -> tuple:  # up to 3 words, back to a number or a comma
@@ -500,8 +500,10 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
         value = float(number.replace(",", ""))
         unit = (unit or "").lower()
         readings = {value}
-        if unit and (len(unit) > 1 or unit == "%" or dollar):
-            readings.add(value * _SCALES[unit])
+        if unit and (len(unit) > 1 or unit == "%" or dollar):  # "5m" alone is 5 metres
+            scaled = value * _SCALES[unit]
+            # "5%" may be 5 or 0.05, but "213 million" is only 213000000
+            readings = {value, scaled} if unit in ("%", "percent") else {scaled}
         entry = (frozenset(readings), before(last, m.start(2)), m.end())
         if lists and _LIST_JOIN.fullmatch(text[last:m.start()]):
             lists[-1].append(entry)
@@ -515,6 +517,8 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
                    for readings, own, _ in group]
     words = [Mention(frozenset((float(_NUMBER_WORDS[m.group()]),)), before(0, m.start()))
              for m in re.finditer(r"[a-z]+", text.lower()) if m.group() in _NUMBER_WORDS]
+    words += [Mention(frozenset((0.0,)), before(0, m.start()))  # "starts from rest": speed 0
+              for m in re.finditer(r"\b(?:from|at) rest\b", text.lower())]
     return digits, words
 
 
@@ -604,7 +608,8 @@ class Grounding:
             nxt = _LIST_NEXT.match(self.source, m.end())
             prev = _LIST_PREVIOUS.search(self.source, 0, m.start())
             words = [w.group(1) for w in (nxt, prev) if w]
-            out.append([w.lower() for w in words if w[0].isupper() == m.group()[0].isupper()])
+            out.append([w.lower() for w in words
+                        if w[0].isalpha() and w[0].isupper() == m.group()[0].isupper()])
         return out
 
     @staticmethod

@@ -275,3 +275,12 @@ def test_a_flag_the_request_names_is_on_unless_negated():
     assert after_docket("Case 1. Don't return full text").feed("full_text=True") is None
     both = after_docket("Case 1 with full text, and case 2 without full text").feed("full_text=")
     assert both.feed("True") is not None and both.feed("False") is not None
+
+
+def test_scaled_numbers_read_scaled_and_from_rest_reads_zero():
+    from edgeagent.grammar import Grounding
+    tools = _tool(population={"type": "integer"}, initial_speed={"type": "integer"})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "a population of 213 million that starts from rest"))
+    assert m.feed(" f(population=213,") is None                   # not 213 alone
+    assert m.feed(" f(population=213000000, initial_speed=0)\n").finished
