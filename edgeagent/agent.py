@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from . import examples
 from .config import AgentSettings
 from .decoding import DecodeError, DecodeStats, decode, generate_text
 from .grammar import NO_CALL, Choice, Grounding, Matcher, format_call
@@ -82,7 +83,8 @@ class Agent:
 
     # -- prompt -----------------------------------------------------------------------------
     def prefix_tokens(self, tools: list[Tool]) -> list[int]:
-        text = static_prefix(tools)
+        k = self.settings.similar_examples if self.ranker else 0
+        text = static_prefix(tools, examples.choose(self.ranker, tools, k))
         if text not in self._prefix_tokens:
             if len(self._prefix_tokens) > 16:
                 self._prefix_tokens.clear()

@@ -4,6 +4,7 @@ earlier turns, the request)."""
 
 from __future__ import annotations
 
+from .examples import DEFAULT, Example, render
 from .grammar import NO_CALL, python_literal
 from .tools import Tool
 
@@ -12,40 +13,6 @@ Each request below is answered with one line of Python that calls the tools list
 Argument values are taken from the request. Optional arguments are left out unless the request \
 gives them. Several calls are separated by "; ". When no tool fits the request, the line is: none
 """
-
-# Worked examples for a base model with no chat template. They have tools of their own, so the
-# real catalog (and its KV state) can change without changing this text.
-EXAMPLES = '''\
-Tools:
-def get_weather(city: str, unit: Literal["celsius", "fahrenheit"] = None):
-    """Get the current weather in a city."""
-def convert_currency(amount: float, from_currency: str, to_currency: str):
-    """Convert an amount of money from one currency to another (ISO codes)."""
-def count_words(text: str):
-    """Count the words in a text."""
-
-Request: How warm is it in Lisbon right now, in fahrenheit?
-Call: get_weather(city="Lisbon", unit="fahrenheit")
-Result: {"city": "Lisbon", "temperature": 68, "unit": "fahrenheit", "sky": "clear"}
-Answer: It is 68 degrees fahrenheit and clear in Lisbon.
-
-Request: How many words are in "the quick brown fox"?
-Call: count_words(text="the quick brown fox")
-Result: 4
-Answer: There are 4 words.
-
-Request: Convert 250.5 EUR to USD and 100 GBP to JPY.
-Call: convert_currency(amount=250.5, from_currency="EUR", to_currency="USD"); \
-convert_currency(amount=100, from_currency="GBP", to_currency="JPY")
-Result: 271.9
-Result: 19050.0
-Answer: 250.5 EUR is 271.90 USD, and 100 GBP is 19050 JPY.
-
-Request: Write me a short poem about the sea.
-Call: none
-Answer: None of my tools can do that.
-
-'''
 
 _TYPE_NAMES = {"integer": "int", "number": "float", "string": "str", "boolean": "bool",
                "object": "dict", "null": "None"}
@@ -80,9 +47,11 @@ def render_tool(tool: Tool) -> str:
     return "\n".join(lines)
 
 
-def static_prefix(tools: list[Tool]) -> str:
+def static_prefix(tools: list[Tool], examples: list[Example] = DEFAULT) -> str:
+    """Instructions, worked examples with tools of their own, then the real catalog: the
+    catalog (and its KV state) can change without changing the text before it."""
     catalog = "\n".join(render_tool(t) for t in tools)
-    return f"{INSTRUCTIONS}\n{EXAMPLES}Tools:\n{catalog}\n\n"
+    return f"{INSTRUCTIONS}\n{render(examples)}Tools:\n{catalog}\n\n"
 
 
 def request_suffix(request: str, history: list[tuple[str, str]] = (), context: str = "") -> str:

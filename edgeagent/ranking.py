@@ -53,10 +53,10 @@ def request_tasks(request: str) -> list[str]:
 class ToolRanker:
     def __init__(self, embedder: Embedder):
         self.embedder = embedder
-        self._vectors: dict[str, np.ndarray] = {}  # tool text -> vector; catalogs repeat
+        self._vectors: dict[str, np.ndarray] = {}  # text -> vector
 
-    def _tool_vectors(self, tools: list[Tool]) -> np.ndarray:
-        texts = [tool_text(t) for t in tools]
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        """The texts' embeddings, one row each, cached (catalogs and examples repeat)."""
         if len(self._vectors) > 4096:
             self._vectors.clear()
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
@@ -69,12 +69,12 @@ class ToolRanker:
         """Cosine similarities: a row for the request and one for each of its clauses, a column
         per tool in catalog order."""
         queries = self.embedder.embed(request_parts(request))
-        return (queries @ self._tool_vectors(tools).T).astype(np.float32)
+        return (queries @ self.vectors([tool_text(t) for t in tools]).T).astype(np.float32)
 
     def tasks_about_tools(self, request: str, tools: list[Tool], floor: float) -> int:
         """How many of the request's tasks are about some tool (best similarity >= floor)."""
         tasks = request_tasks(request)
         if not tasks or not tools:
             return 0
-        scores = self.embedder.embed(tasks) @ self._tool_vectors(tools).T
+        scores = self.embedder.embed(tasks) @ self.vectors([tool_text(t) for t in tools]).T
         return int((scores.max(axis=1) >= floor).sum())

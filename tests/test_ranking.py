@@ -61,3 +61,19 @@ def test_a_fairly_near_tool_that_needs_an_unstated_number_gets_no_call(gate):
     assert gate("How much is 40 dollars in euros?") is not None
     assert gate("How much is that in euros?", "I have 40 dollars.\nHow much is that in euros?")
     assert gate("Convert dollars to euros") is not None         # clearly about the tool
+
+
+def test_examples_are_chosen_by_likeness_to_the_catalog(embedder):
+    from edgeagent import examples
+    from edgeagent.prompt import static_prefix
+    ranker = ToolRanker(embedder)
+    physics = tools_from_definitions([{
+        "name": "kinematics.final_speed", "description": "Final speed of a body that "
+        "accelerates uniformly for some time.", "parameters": {"type": "dict", "properties": {
+            "acceleration": {"type": "float"}}, "required": ["acceleration"]}}])
+    chosen = examples.choose(ranker, physics, 3)
+    assert len(chosen) == 3 and chosen[-1].tool.startswith("def final_velocity(")
+    prefix = static_prefix(physics, chosen)
+    assert "starts from rest" in prefix                             # the example is there
+    assert prefix.index("Request:") < prefix.rindex("Tools:") < prefix.index("def kinematics")
+    assert examples.choose(ranker, physics, 0) == examples.DEFAULT
