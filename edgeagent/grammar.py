@@ -468,6 +468,7 @@ class Mention(NamedTuple):
 
     readings: frozenset
     label: tuple
+    group: int = -1  # which list of numbers the request says it in ("85, 90 and 88")
 
 
 # What joins the members of a list of numbers: "15, 20 and 30 years", "1,5 or 10".
@@ -511,9 +512,10 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
             lists.append([entry])
         last = m.end()
     digits = []
-    for group in lists:
+    for number, group in enumerate(lists):
         shared = group[0][1] + (after(group[-1][2]) if len(group) > 1 else ())
-        digits += [Mention(readings, tuple(dict.fromkeys(shared + own)))
+        digits += [Mention(readings, tuple(dict.fromkeys(shared + own)),
+                           number if len(group) > 1 else -1)
                    for readings, own, _ in group]
     words = [Mention(frozenset((float(_NUMBER_WORDS[m.group()]),)), before(0, m.start()))
              for m in re.finditer(r"[a-z]+", text.lower()) if m.group() in _NUMBER_WORDS]
@@ -658,6 +660,10 @@ class Grounding:
             integer, real = kind == "integer", in_list and kind == "number"
             left = [m for m in self.unused(self.mentions, used)
                     if number_literals([m], integer, real)]
+            if in_list and used:  # a list that began with an item of a stated list keeps to it
+                groups = {m.group for m in self.mentions if m.readings & set(numbers_in(used[0]))}
+                if len(groups) == 1 and -1 not in groups:
+                    left = [m for m in left if m.group in groups]
             # A number labelled with the argument's name ("a current of 20") that no earlier
             # call took ("size 3000 in New York and 4000 in LA": the second call gets 4000);
             # once all are taken, one of them again or any number no call took.

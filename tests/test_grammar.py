@@ -284,3 +284,12 @@ def test_scaled_numbers_read_scaled_and_from_rest_reads_zero():
         "a population of 213 million that starts from rest"))
     assert m.feed(" f(population=213,") is None                   # not 213 alone
     assert m.feed(" f(population=213000000, initial_speed=0)\n").finished
+
+
+def test_a_list_that_begins_with_a_stated_list_keeps_to_it():
+    from edgeagent.grammar import Grounding
+    tools = _tool(data={"type": "array", "items": {"type": "integer"}}, bins={"type": "integer"})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "a histogram of 85, 90 and 88 with 5 bins")).feed(" f(data=[85, 90, 88")
+    assert m.feed(", 5") is None                                  # 5 is not in that list
+    assert m.feed("], bins=5)\n").finished
