@@ -471,21 +471,18 @@ class Mention(NamedTuple):
     group: int = -1  # which list of numbers the request says it in ("85, 90 and 88")
 
 
-# What joins the members of a list of numbers: "15, 20 and 30 years", "1,5 or 10".
-_LIST_JOIN = re.compile(r"\s*(?:,|,?\s*(?:and|or|&))\s*")
-
-
-# A word listed right after or right before a text: "X, Y", "X and Y", "X or a Y".
-_LIST_JOINER = r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)"
-_LIST_NEXT = re.compile(_LIST_JOINER + r"['\"]?(?:(?:a|an|the)\s+)?(\w+)")
-_LIST_PREVIOUS = re.compile(r"(\w+)['\"]?" + _LIST_JOINER + r"(?:(?:a|an|the)\s+)?['\"]?$")
+# What joins the items of a list: "15, 20 and 30", "1,5 or 10", "Seattle and Los Angeles".
+_LIST_JOIN = r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)"
+# The word listed right after or right before a text: "X, Y", "X and Y", "X or a Y".
+_LIST_NEXT = re.compile(_LIST_JOIN + r"['\"]?(?:(?:a|an|the)\s+)?(\w+)")
+_LIST_PREVIOUS = re.compile(r"(\w+)['\"]?" + _LIST_JOIN + r"(?:(?:a|an|the)\s+)?['\"]?$")
 
 
 def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     """The numbers a text states, one per mention: written in digits ("5%" reads as 5 or 0.05;
-    "5m" is metres, "$5m" money), and as words ("six", "twice", "from rest"). A number's label is up to
-    three words said before it and the word right after it; the members of a list share their
-    list's label ("a loan term of 15, 20 and 30 years")."""
+    "5m" is metres, "$5m" money), and as words ("six", "twice", "from rest"). A number's label
+    is up to three words said before it; the members of a list share their list's label and the
+    word after the list ("a loan term of 15, 20 and 30 years")."""
     def before(start: int, at: int) -> tuple:  # up to 3 words, back to a number or a comma
         clause = re.split(r"[,;:.?!(]", text[max(start, at - 40):at])[-1]
         return tuple(re.findall(r"[a-z]+", clause.lower())[-3:])
@@ -506,7 +503,7 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
             # "5%" may be 5 or 0.05, but "213 million" is only 213000000
             readings = {value, scaled} if unit in ("%", "percent") else {scaled}
         entry = (frozenset(readings), before(last, m.start(2)), m.end())
-        if lists and _LIST_JOIN.fullmatch(text[last:m.start()]):
+        if lists and re.fullmatch(_LIST_JOIN, text[last:m.start()]):
             lists[-1].append(entry)
         else:
             lists.append([entry])
@@ -598,8 +595,8 @@ class Grounding:
         values = [v for call in earlier for v in strings_in(call["arguments"].get(name))]
         said = " ".join(v for call in self.earlier for v in strings_in(
             list(call["arguments"].values()))).lower()
-        return [v for v in values if self.siblings(v) and
-                all(any(word not in said for word in words) for words in self.siblings(v))]
+        return [v for v in values if (places := self.siblings(v)) and
+                all(any(word not in said for word in words) for words in places)]
 
     def siblings(self, value: str) -> list[list[str]]:
         """For each place the request says `value`, the first words of the items listed next
@@ -632,9 +629,9 @@ class Grounding:
     def misses_numbers(self, tool: Tool) -> bool:
         """Whether the tool needs a number (a required integer or float) and the text states
         none."""
-        props, required = tool.parameters.get("properties", {}), tool.parameters.get("required", [])
         return not self.mentions and any(
-            props.get(name, {}).get("type") in ("integer", "number") for name in required)
+            kind in ("integer", "number") for _, schema, required in fields_of(tool.parameters)
+            if required and (kind := schema.get("type")))
 
     def names_argument(self, name: str) -> bool:
         return any(w in self.text for w in _name_words(name))
@@ -650,8 +647,8 @@ class Grounding:
     def frame(self, schema: dict, used=(), in_list: bool = False, name: str = ""):
         """The frame for a value that should come from the request: a string it contains, a
         number it states and this call has not used up (one labelled with the argument's name
-        when there is one), an enum value it names (each only where
-        the request has one). In a list, None once nothing is left for another item."""
+        when there is one), an enum value it names, a flag it states (each only where the
+        request has one). In a list, None once nothing is left for another item."""
         if schema.get("enum"):
             stated = self.stated_enum(schema)
             return value_frame({**schema, "enum": stated} if stated else schema)
@@ -781,8 +778,9 @@ class Decision:
         options = {"\n": "end"}
         if len(self.calls) < self.max_calls and not closing:
             options["; "] = "more"
-            if len(self.calls) < self.min_calls or self.uncalled() or (self.ground and self.ground.continue_uncovered and
-                                   self.ground.asks_for_more(self.calls)):
+            if len(self.calls) < self.min_calls or self.uncalled() or (
+                    self.ground and self.ground.continue_uncovered and
+                    self.ground.asks_for_more(self.calls)):
                 del options["\n"]
         return Choice(options, options)
 
