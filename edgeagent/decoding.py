@@ -42,19 +42,20 @@ def _accepts(matcher: Matcher, text: str | None) -> Matcher | None:
 
 
 def pick_token(logits: np.ndarray, matcher: Matcher, model: LocalModel, stats: DecodeStats
-               ) -> tuple[int, Matcher]:
-    """The highest-logit token the grammar allows, and the matcher after it."""
+               ) -> tuple[list[int], Matcher]:
+    """The highest-logit token the grammar allows (or the byte tokens of a character that has
+    no token of its own), and the matcher after it."""
     text = model.token_text
     best = int(np.argmax(logits))
     after = _accepts(matcher, text(best))
     if after is not None:
-        return best, after
+        return [best], after
     stats.rejected_greedy += 1
     top = np.argpartition(logits, -TOP_CANDIDATES)[-TOP_CANDIDATES:]
     for tok in top[np.argsort(-logits[top])]:
         after = _accepts(matcher, text(int(tok)))
         if after is not None:
-            return int(tok), after
+            return [int(tok)], after
     stats.full_scans += 1
     allowed = [toks for ch, toks in model.tokens_by_first_char.items()
                if matcher.feed(ch) is not None]
@@ -63,7 +64,14 @@ def pick_token(logits: np.ndarray, matcher: Matcher, model: LocalModel, stats: D
         for tok in candidates[np.argsort(-logits[candidates])]:
             after = _accepts(matcher, text(int(tok)))
             if after is not None:
-                return int(tok), after
+                return [int(tok)], after
+    # A character the vocabulary spells only in bytes ("♥" in a byte-level BPE): one the
+    # prompt contains and the grammar allows, the likeliest by the logit of its first byte.
+    spelled = [(model.tokenize(ch), after) for ch in dict.fromkeys(
+        model.detokenize(model.evaluated)) if ord(ch) > 127
+        and (after := matcher.feed(ch)) is not None]
+    if spelled:
+        return max(spelled, key=lambda option: logits[option[0][0]])
     raise DecodeError("no token of the vocabulary continues the call grammar")
 
 
@@ -94,10 +102,10 @@ def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512
         if pending:  # one batch for the last sampled token and the text forced after it
             model.append(pending)
             pending = []
-        tok, matcher = pick_token(model.logits(), matcher, model, stats)
+        pending, matcher = pick_token(model.logits(), matcher, model, stats)
         stats.sampled += 1
-        pieces.append(model.token_text(tok))
-        pending = [tok]
+        pieces.append(model.token_text(pending[0]) if len(pending) == 1 else
+                      model.detokenize(pending))  # a character spelled in bytes
     stats.ms = (time.perf_counter() - start) * 1000
     return matcher, "".join(pieces), stats
 

@@ -120,6 +120,22 @@ def test_decoding_finishes_within_a_small_budget(model):
         assert tools[0].validate(call["arguments"])
 
 
+def test_a_character_with_no_token_of_its_own_is_decoded_from_its_bytes(model):
+    from edgeagent.decoding import decode
+    from edgeagent.grammar import Grounding
+    from edgeagent.prompt import request_suffix, static_prefix
+    assert None in [model.token_text(t) for t in model.tokenize("ℵ")]  # bytes in this vocabulary
+    tools = tools_from_definitions([{"name": "lookup", "description": "Look up a symbol.",
+        "parameters": {"type": "dict", "properties": {"symbol": {"type": "string"}},
+                       "required": ["symbol"]}}])
+    request = "ℵ"  # the grounded string can only be this character
+    model.set_prompt([model.bos] + model.tokenize(static_prefix(tools) + request_suffix(request)))
+    matcher, text, _ = decode(model, Matcher.for_decision(
+        tools, allow_none=False, ground=Grounding(request)), max_tokens=40)
+    assert matcher.result == [{"name": "lookup", "arguments": {"symbol": "ℵ"}}]
+    assert 'symbol="ℵ"' in text
+
+
 BOUNDED = tools_from_definitions([{"name": "k", "parameters": {"type": "dict", "properties": {
     "level": {"type": "integer", "minimum": 10, "maximum": 20},
     "speed": {"type": "number", "minimum": 0, "maximum": 100},
