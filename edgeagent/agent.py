@@ -105,7 +105,8 @@ class Agent:
         """Decide which calls answer `request`; never executes anything."""
         start = time.perf_counter()
         tools = list(self.registry) if tools is None else tools
-        gate = self.gate(request, tools, grounds(request, history, context))
+        ground_text = grounds(request, history, context)
+        gate = self.gate(request, tools, ground_text)
         if gate is None:  # no tool is near the request: declined without asking the model
             return Plan(calls=[], text=f" {NO_CALL}\n",
                         timing={"total_ms": round((time.perf_counter() - start) * 1000, 1),
@@ -116,7 +117,7 @@ class Agent:
         prefill = self.model.set_prompt(prompt)
         prefix_ms = restored.ms if restored else 0.0
         prefilled_now = prefix_len if restored and restored.source == "prefill" else 0
-        matcher, text, stats = self.decide(grounds(request, history, context), tools, gate)
+        matcher, text, stats = self.decide(ground_text, tools, gate)
         calls = matcher.result
         by_name = {t.name: t for t in tools}
         for call in calls:  # the grammar already guarantees this; check again, never trust

@@ -266,13 +266,19 @@ class Fields:
         state = {"index": self.index, "values": self.values, "key": self.key, **changes}
         return Fields(self.fields, self.style, self.ground, **state)
 
+    def _grounded(self, required: bool) -> bool:
+        ground = self.ground
+        return ground is not None and (ground.required_args if required else ground.optional_args)
+
+    def _offered(self, j: int) -> bool:
+        """Whether optional field j may be given (grounded: only when the request states it)."""
+        name, schema, _ = self.fields[j]
+        return not self._grounded(False) or self.ground.states(schema, name)
+
     def _frame(self, j: int):
         name, schema, required = self.fields[j]
-        ground, used = self.ground, [v for _, v in self.values]
-        if ground is not None and required and ground.required_args:
-            return ground.frame(schema, used, name=name)
-        if ground is not None and not required and ground.optional_args:
-            return ground.value_frame(schema, name, used)  # None: the request does not state it
+        if self._grounded(required):
+            return self.ground.frame(schema, [v for _, v in self.values], name=name)
         return value_frame(schema)
 
     def key_choice(self, closing=False) -> Choice:
@@ -282,7 +288,7 @@ class Fields:
         options, values = [], {}
         for j in range(self.index, len(self.fields)):
             name, _, required = self.fields[j]
-            if not required and (closing or self._frame(j) is None):
+            if not required and (closing or not self._offered(j)):
                 continue
             option = lead + fmt.format(name)
             options.append(option)
@@ -661,17 +667,16 @@ class Grounding:
                 groups = {m.group for m in self.mentions if m.readings & set(numbers_in(used[0]))}
                 if len(groups) == 1 and -1 not in groups:
                     left = [m for m in left if m.group in groups]
+            stated = number_literals(self.mentions, integer, real)
+            if not stated:  # the request states no such number: the model's choice
+                return value_frame(schema, in_list)
             # A number labelled with the argument's name ("a current of 20") that no earlier
             # call took ("size 3000 in New York and 4000 in LA": the second call gets 4000);
             # once all are taken, one of them again or any number no call took.
             named = labelled(left, name)
-            earlier = arguments_of(self.earlier)
-            fresh = self.unused(named, earlier)
-            stated = number_literals(self.mentions, integer, real)
-            if not stated:  # the request states no such number: the model's choice
-                return value_frame(schema, in_list)
             if named:
-                left = fresh or named + self.unused(left, earlier)
+                earlier = arguments_of(self.earlier)
+                left = self.unused(named, earlier) or named + self.unused(left, earlier)
             allowed = number_literals(left, integer, real)
             if not allowed and in_list:
                 return None  # the list has used up what the request states
@@ -685,17 +690,14 @@ class Grounding:
             return Literal(python_literal(flag), flag)
         return value_frame(schema, in_list)
 
-    def value_frame(self, schema: dict, name: str, used=()):
-        """The frame for an argument, or None for an optional one the request does not state:
-        an enum value it names, or a value of an argument whose name it mentions."""
-        if schema.get("enum") and not self.stated_enum(schema):
-            return None
-        if not schema.get("enum") and not self.names_argument(name):
-            return None
-        if schema.get("type") in ("integer", "number") and not number_literals(
-                self.mentions, schema["type"] == "integer"):
-            return None
-        return self.frame(schema, used, name=name)
+    def states(self, schema: dict, name: str) -> bool:
+        """Whether the request states a value for an optional argument: an enum value it names,
+        or (a number it states, for a number) a value of an argument whose name it mentions."""
+        if schema.get("enum"):
+            return bool(self.stated_enum(schema))
+        return self.names_argument(name) and (
+            schema.get("type") not in ("integer", "number") or
+            bool(number_literals(self.mentions, schema["type"] == "integer")))
 
 
 def arguments_of(calls) -> list[dict]:

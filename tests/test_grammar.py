@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from edgeagent.grammar import Matcher, format_call, python_literal
+from edgeagent.grammar import Grounding, Matcher, format_call, python_literal
 from edgeagent.tools import tools_from_definitions
 
 TOOLS = tools_from_definitions([
@@ -122,7 +122,6 @@ def test_decoding_finishes_within_a_small_budget(model):
 
 def test_a_character_with_no_token_of_its_own_is_decoded_from_its_bytes(model):
     from edgeagent.decoding import decode
-    from edgeagent.grammar import Grounding
     from edgeagent.prompt import request_suffix, static_prefix
     assert None in [model.token_text(t) for t in model.tokenize("ℵ")]  # bytes in this vocabulary
     tools = tools_from_definitions([{"name": "lookup", "description": "Look up a symbol.",
@@ -171,7 +170,6 @@ def test_bad_schema_keywords_are_refused_at_load():
 
 
 def test_grounded_strings_have_no_dead_ends():
-    from edgeagent.grammar import Grounding
     tools = tools_from_definitions([{"name": "c", "parameters": {"type": "dict", "properties": {
         "city": {"type": "string"}}}}])
     m = Matcher.for_decision(tools, ground=Grounding("weather  in\nParis for the city")).feed(
@@ -186,7 +184,6 @@ def test_grounded_strings_have_no_dead_ends():
 
 
 def test_a_required_enum_keeps_to_the_value_the_request_names():
-    from edgeagent.grammar import Grounding
     light = Matcher.for_decision(TOOLS, ground=Grounding("switch on the hall light"))
     assert light.feed(' light(room=').forced_text().startswith('"hall"')
     free = Matcher.for_decision(TOOLS, ground=Grounding("switch on the light"))
@@ -199,7 +196,6 @@ def _tool(**props):
 
 
 def test_required_numbers_come_from_the_request_and_are_used_once_per_mention():
-    from edgeagent.grammar import Grounding
     tools = _tool(current={"type": "integer"}, distance={"type": "integer"},
                   rate={"type": "float"})
     m = Matcher.for_decision(tools, ground=Grounding(
@@ -213,7 +209,6 @@ def test_required_numbers_come_from_the_request_and_are_used_once_per_mention():
 
 
 def test_grounded_lists_end_when_the_request_runs_out_and_hold_floats():
-    from edgeagent.grammar import Grounding
     tools = _tool(data={"type": "array", "items": {"type": "float"}},
                   stops={"type": "array", "items": {"type": "string"}})
     m = Matcher.for_decision(tools, ground=Grounding(
@@ -235,7 +230,6 @@ def test_a_wanted_tool_is_called_before_the_decision_ends():
 
 
 def test_a_list_of_numbers_shares_its_label_and_a_repeat_call_takes_the_next_one():
-    from edgeagent.grammar import Grounding
     tools = _tool(loan_amount={"type": "integer"}, loan_term={"type": "integer"})
     m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
         "a loan amount of $400,000 and a loan term of 15, 20 and 30 years"))
@@ -247,7 +241,6 @@ def test_a_list_of_numbers_shares_its_label_and_a_repeat_call_takes_the_next_one
 
 
 def test_a_label_names_an_argument_by_its_abbreviation_and_by_most_words():
-    from edgeagent.grammar import Grounding
     tools = _tool(sample_std_dev={"type": "integer"}, sample_size={"type": "integer"})
     m = Matcher.for_decision(tools, ground=Grounding(
         "a standard deviation of 10, a sample size of 50 and a sample mean of 25"))
@@ -257,7 +250,6 @@ def test_a_label_names_an_argument_by_its_abbreviation_and_by_most_words():
 
 
 def test_a_repeat_call_varies_a_string_the_request_lists_with_others():
-    from edgeagent.grammar import Grounding
     tools = _tool(location={"type": "string"}, movie={"type": "string"})
     listed = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
         "Find movies in Seattle and Los Angeles: Tenet")).feed(
@@ -278,7 +270,6 @@ def test_a_decision_has_at_least_min_calls():
 
 
 def test_a_flag_the_request_names_is_on_unless_negated():
-    from edgeagent.grammar import Grounding
     tools = tools_from_definitions([{"name": "case", "parameters": {"type": "dict", "properties": {
         "docket": {"type": "integer"}, "full_text": {"type": "boolean"},
         "include_history": {"type": "boolean"}}, "required": ["docket"]}}])
@@ -294,7 +285,6 @@ def test_a_flag_the_request_names_is_on_unless_negated():
 
 
 def test_scaled_numbers_read_scaled_and_from_rest_reads_zero():
-    from edgeagent.grammar import Grounding
     tools = _tool(population={"type": "integer"}, initial_speed={"type": "integer"})
     m = Matcher.for_decision(tools, ground=Grounding(
         "a population of 213 million that starts from rest"))
@@ -303,7 +293,6 @@ def test_scaled_numbers_read_scaled_and_from_rest_reads_zero():
 
 
 def test_a_list_that_begins_with_a_stated_list_keeps_to_it():
-    from edgeagent.grammar import Grounding
     tools = _tool(data={"type": "array", "items": {"type": "integer"}}, bins={"type": "integer"})
     m = Matcher.for_decision(tools, ground=Grounding(
         "a histogram of 85, 90 and 88 with 5 bins")).feed(" f(data=[85, 90, 88")
