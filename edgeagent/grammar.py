@@ -22,6 +22,7 @@ import math
 import re
 from typing import Any, Iterable, NamedTuple
 
+from .formats import as_schema_writes, with_region
 from .tools import Tool
 
 MAX_STRING_CHARS = 256
@@ -85,19 +86,21 @@ class Choice:
 
 class StringValue:
     """A double-quoted string; with `ground`, only text that occurs in the request, ending where
-    a word of it ends, and not a value this call already used (`taken`)."""
+    a word of it ends, and not a value this call already used (`taken`). With `region`, a place
+    the request writes with its region ("Boston, MA") is not cut short before it."""
 
-    __slots__ = ("chars", "phase", "max_chars", "ground", "taken")
+    __slots__ = ("chars", "phase", "max_chars", "ground", "taken", "region")
 
     def __init__(self, max_chars: int = MAX_STRING_CHARS, chars: str = "", phase: int = 0,
-                 ground: str | None = None, taken: frozenset = frozenset()):
+                 ground: str | None = None, taken: frozenset = frozenset(), region: bool = False):
         self.max_chars, self.chars, self.phase = max_chars, chars, phase
-        self.ground, self.taken = ground, taken
+        self.ground, self.taken, self.region = ground, taken, region
 
     def _next(self, chars, phase):
         if self.ground is not None and chars not in self.ground:
             return None
-        return (CONSUME, StringValue(self.max_chars, chars, phase, self.ground, self.taken))
+        return (CONSUME, StringValue(self.max_chars, chars, phase, self.ground, self.taken,
+                                     self.region))
 
     def step(self, ch, closing=False):
         if self.phase == 0:
@@ -125,7 +128,10 @@ class StringValue:
             return False
         if closing:
             return True
-        whole = re.search(r"(?<!\w)" + re.escape(self.chars) + r"(?!\w)", self.ground)
+        word = r"(?<!\w)" + re.escape(self.chars) + r"(?!\w)"
+        if self.region and "," not in self.chars:
+            word += r"(?!,\s*[A-Z])"
+        whole = re.search(word, self.ground)
         if whole and not self.chars[-1].isspace() and self.chars.lower() not in self.taken:
             return True
         return not self._may_grow()  # no dead ends: a string that cannot grow may end
@@ -683,7 +689,8 @@ class Grounding:
             return NumberValue(integer, allowed=allowed or stated, real=real)
         if kind == "string":
             taken = frozenset(v.lower() for v in strings_in(list(used)) + self.listed(name))
-            return StringValue(max_chars(schema), ground=self.source, taken=taken)
+            return StringValue(max_chars(schema), ground=as_schema_writes(self.source, schema, name),
+                               taken=taken, region=with_region(schema))
         if kind == "array":
             return ArrayValue(schema.get("items", {}), ground=self)
         if kind == "boolean" and (flag := self.stated_flag(name)) is not None:

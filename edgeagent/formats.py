@@ -1,0 +1,107 @@
+"""Values written the way an argument's schema asks, so a grounded string can be copied from
+the request in that form: a date the request spells "March 11th, 2022" reads 2022-03-11 for an
+argument whose description says yyyy-mm-dd (ISO 8601 when it names no format), and a currency
+it names ("Canadian dollars") reads as its ISO 4217 code for a currency argument."""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+_MONTH = r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATES = [re.compile(p, re.IGNORECASE) for p in (
+    r"\b" + _MONTH + r"\s*(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s*(?P<year>\d{4})\b",  # Mar 11th, 2022
+    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s*(?P<year>\d{4})\b",
+    r"\b(?P<year>\d{4})[-/.](?P<nmonth>\d{1,2})[-/.](?P<day>\d{1,2})\b",     # 2022/03/11
+    r"\b(?P<nmonth>\d{1,2})[-/](?P<day>\d{1,2})[-/](?P<year>\d{4})\b",       # 03/11/2022 (US)
+)]
+# "yyyy-mm-dd", "MM/DD/YYYY", "month-day-year" in a description
+_FORMAT = re.compile(r"\b(y{3,4}|mm|dd)([-/.])(y{3,4}|mm|dd)\2(y{3,4}|mm|dd)\b", re.IGNORECASE)
+_WORD_FORMAT = re.compile(r"\b(year|month|day)-(year|month|day)-(year|month|day)\b",
+                          re.IGNORECASE)
+
+# ISO 4217 codes and the names a request may give them, longest first when matched.
+CURRENCIES = {
+    "USD": ("us dollar", "u.s. dollar", "united states dollar", "american dollar", "dollar"),
+    "EUR": ("euro",), "GBP": ("british pound", "pound sterling", "pound"),
+    "JPY": ("japanese yen", "yen"), "CAD": ("canadian dollar",),
+    "AUD": ("australian dollar",), "NZD": ("new zealand dollar",),
+    "CHF": ("swiss franc",), "CNY": ("chinese yuan", "yuan", "renminbi"),
+    "INR": ("indian rupee", "rupee"), "MXN": ("mexican peso",), "HKD": ("hong kong dollar",),
+    "SGD": ("singapore dollar",), "SEK": ("swedish krona",), "NOK": ("norwegian krone",),
+    "DKK": ("danish krone",), "KRW": ("south korean won", "korean won"),
+    "RUB": ("russian ruble", "ruble"), "BRL": ("brazilian real",), "ZAR": ("south african rand",),
+}
+_CURRENCY_NAMES = sorted(((name, code) for code, names in CURRENCIES.items() for name in names),
+                         key=lambda pair: -len(pair[0]))
+_CURRENCY = re.compile(r"\b(" + "|".join(re.escape(n) for n, _ in _CURRENCY_NAMES) + r")s?\b",
+                       re.IGNORECASE)
+
+
+def date_format(schema: dict, name: str) -> str | None:
+    """How a date argument wants its dates ("%Y-%m-%d"); None for an argument that is not a
+    date. A date argument that names no format gets ISO 8601."""
+    description = str(schema.get("description", ""))
+    if schema.get("type") != "string":
+        return None
+    if m := _FORMAT.search(description):
+        parts, sep = (m.group(1), m.group(3), m.group(4)), m.group(2)
+    elif m := _WORD_FORMAT.search(description):
+        parts, sep = m.groups(), "-"
+    elif "date" in name.lower() or re.search(r"\bdate\b", description, re.IGNORECASE):
+        return "%Y-%m-%d"
+    else:
+        return None
+    codes = {"y": "%Y", "m": "%m", "d": "%d"}
+    return sep.join(codes[p[0].lower()] for p in parts)
+
+
+def rewrite_dates(text: str, fmt: str) -> str:
+    """The text with each date it spells written in `fmt`."""
+    spans = []  # (start, end, date as fmt writes it), read from the text as it was
+    for pattern in _DATES:
+        for m in pattern.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end, _ in spans):
+                continue
+            parts = m.groupdict()
+            month = (int(parts["nmonth"]) if parts.get("nmonth") else
+                     next(i for i, full in enumerate(_MONTHS, 1)
+                          if full.startswith(parts["month"].lower())))
+            day, year = int(parts["day"]), int(parts["year"])
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                spans.append((m.start(), m.end(), fmt.replace("%Y", f"{year:04d}").replace(
+                    "%m", f"{month:02d}").replace("%d", f"{day:02d}")))
+    for start, end, date in sorted(spans, reverse=True):
+        text = text[:start] + date + text[end:]
+    return text
+
+
+_REGION = re.compile(r"(?i:city and state|city, state)|"
+                     r"e\.g\.,? [A-Z][\w.]*(?: [A-Z][\w.]*)*, [A-Z]{2}\b")
+
+
+def with_region(schema: dict) -> bool:
+    """Whether a place argument wants its region too: "The city and state, e.g. Boston, MA"."""
+    return bool(_REGION.search(str(schema.get("description", ""))))
+
+
+def is_currency(schema: dict, name: str) -> bool:
+    return schema.get("type") == "string" and (
+        "currency" in name.lower() or "currency" in str(schema.get("description", "")).lower())
+
+
+def rewrite_currencies(text: str) -> str:
+    """The text with each currency it names written as its ISO 4217 code."""
+    codes = dict(_CURRENCY_NAMES)
+    return _CURRENCY.sub(lambda m: codes[m.group(1).lower()], text)
+
+
+def as_schema_writes(text: str, schema: dict, name: str) -> str:
+    """The request as an argument of this schema would write it: dates in its format,
+    currencies as codes."""
+    if fmt := date_format(schema, name):
+        text = rewrite_dates(text, fmt)
+    if is_currency(schema, name):
+        text = rewrite_currencies(text)
+    return text
