@@ -14,7 +14,7 @@ from .decoding import DecodeError, DecodeStats, decode, generate_text
 from .grammar import NO_CALL, Choice, Grounding, Matcher, format_call
 from .llm import ContextOverflowError, LocalModel
 from .prefix_cache import PrefixCache
-from .ranking import ToolRanker
+from .ranking import ToolRanker, names_tool
 from .prompt import request_suffix, static_prefix
 from .tools import (Permission, PermissionDeniedError, Tool, ToolError, ToolRegistry,
                     run_tool)
@@ -136,17 +136,20 @@ class Agent:
     def gate(self, request: str, tools: list[Tool], ground_text: str | None = None
              ) -> Gate | None:
         """What the tool ranking allows for this request; None when no tool fits it. A tool
-        that is only fairly near and needs a number that `ground_text` (default: the request)
-        does not state does not fit: its call would have to invent the number."""
+        fits when it is near the request, or fairly near and the request says its name's words;
+        one that is only fairly near and needs a number that `ground_text` (default: the
+        request) does not state does not fit: its call would have to invent the number."""
         if self.ranker is None or not tools:
             return Gate()
         s = self.settings
         similarities = self.ranker.similarities(request, tools)
         scores = similarities.max(axis=0)
-        best = float(scores.max())
-        if best < s.relevance_floor or (
-                best < s.unstated_number_ceiling and
-                Grounding(ground_text or request).misses_numbers(tools[int(scores.argmax())])):
+        best, best_tool = float(scores.max()), tools[int(scores.argmax())]
+        named = best >= s.named_tool_floor and names_tool(request, best_tool)
+        if best < s.relevance_floor and not named:
+            return None
+        if best < s.unstated_number_ceiling and \
+                Grounding(ground_text or request).misses_numbers(best_tool):
             return None
         near = [t.name for t, score in zip(tools, scores) if score >= best - s.first_call_margin]
         # each clause that is clearly about some tool asks for a call of it
@@ -154,7 +157,7 @@ class Agent:
                   if row.max() >= s.clause_call_floor}
         # a request of several tasks about the tools ("..., then ...") asks for several calls
         tasks = self.ranker.tasks_about_tools(request, tools, s.task_call_floor)
-        return Gate(allow_none=best < s.relevance_ceiling, first=near,
+        return Gate(allow_none=best < s.relevance_ceiling and not named, first=near,
                     wanted=sorted(wanted) if len(wanted) > 1 else [],
                     min_calls=2 if tasks > 1 else 1)
 

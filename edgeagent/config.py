@@ -62,6 +62,8 @@ class AgentSettings(Section):
     rank_tools: bool = True              # embeddings rank tools (needs models install use-multilingual)
     relevance_floor: float = Field(0.32, ge=-1, le=1)    # best tool below this: no call
     relevance_ceiling: float = Field(0.32, ge=-1, le=1)  # best tool above this: no declining
+    named_tool_floor: float = Field(0.20, ge=-1, le=1)   # down to this when the request says
+    # every word of the best tool's name
     unstated_number_ceiling: float = Field(0.50, ge=-1, le=1)  # below this, no call when the
     # best tool needs a number (a required integer or float) and the request states none
     first_call_margin: float = Field(0.10, ge=0, le=2)   # first call among tools this near the best

@@ -1,7 +1,8 @@
 """Values written the way an argument's schema asks, so a grounded string can be copied from
 the request in that form: a date the request spells "March 11th, 2022" reads 2022-03-11 for an
 argument whose description says yyyy-mm-dd (ISO 8601 when it names no format), and a currency
-it names ("Canadian dollars") reads as its ISO 4217 code for a currency argument."""
+it names ("Canadian dollars") reads as its ISO 4217 code for a currency argument, and "5%"
+reads 0.05 unless the argument asks for a percentage."""
 
 from __future__ import annotations
 
@@ -84,6 +85,14 @@ _REGION = re.compile(r"(?i:city and state|city, state)|"
 def with_region(schema: dict) -> bool:
     """Whether a place argument wants its region too: "The city and state, e.g. Boston, MA"."""
     return bool(_REGION.search(str(schema.get("description", ""))))
+
+
+def percent_as_whole(schema: dict) -> bool:
+    """Whether a percentage ("5%") is given as 5 rather than 0.05: for an integer, or a number
+    whose description asks for a percentage and not a decimal."""
+    description = str(schema.get("description", "")).lower()
+    return schema.get("type") == "integer" or (
+        "percent" in description and "decimal" not in description)
 
 
 def is_currency(schema: dict, name: str) -> bool:

@@ -22,7 +22,7 @@ import math
 import re
 from typing import Any, Iterable, NamedTuple
 
-from .formats import as_schema_writes, with_region
+from .formats import as_schema_writes, percent_as_whole, with_region
 from .tools import Tool
 
 MAX_STRING_CHARS = 256
@@ -481,6 +481,15 @@ class Mention(NamedTuple):
     readings: frozenset
     label: tuple
     group: int = -1  # which list of numbers the request says it in ("85, 90 and 88")
+    percent: float | None = None  # "5%": 5, whose other reading is 0.05
+
+    def as_argument(self, schema: dict) -> "Mention":
+        """This mention as an argument of `schema` reads it: a percentage as a fraction or as
+        a whole number, as the schema asks."""
+        if self.percent is None:
+            return self
+        whole = percent_as_whole(schema)
+        return self._replace(readings=frozenset({self.percent if whole else self.percent / 100}))
 
 
 # What joins the items of a list: "15, 20 and 30", "1,5 or 10", "Seattle and Los Angeles".
@@ -493,8 +502,9 @@ _LIST_PREVIOUS = re.compile(r"(\w+)['\"]?" + _LIST_JOIN + r"(?:(?:a|an|the)\s+)?
 def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     """The numbers a text states, one per mention: written in digits ("5%" reads as 5 or 0.05;
     "5m" is metres, "$5m" money), and as words ("six", "twice", "from rest"). A number's label
-    is up to three words said before it; the members of a list share their list's label and the
-    word after the list ("a loan term of 15, 20 and 30 years")."""
+    is the word right after it and up to three words before it, back to the word that names the
+    number before ("180 hits and 600 at-bats": hits for 180, at for 600); the members of a list
+    share their list's label ("a loan term of 15, 20 and 30 years")."""
     def before(start: int, at: int) -> tuple:  # up to 3 words, back to a number or a comma
         clause = re.split(r"[,;:.?!(]", text[max(start, at - 40):at])[-1]
         return tuple(re.findall(r"[a-z]+", clause.lower())[-3:])
@@ -504,7 +514,7 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
         return (word.group(1).lower(),) if word else ()
 
     lists: list[list] = []  # [readings, words before, end] per mention, grouped into lists
-    last = 0
+    last = named_to = 0  # where the last number ends, and the word after it that names it
     for m in _NUMBER_WITH_UNIT.finditer(text):
         dollar, number, unit = m.groups()
         value = float(number.replace(",", ""))
@@ -514,18 +524,20 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
             scaled = value * _SCALES[unit]
             # "5%" may be 5 or 0.05, but "213 million" is only 213000000
             readings = {value, scaled} if unit in ("%", "percent") else {scaled}
-        entry = (frozenset(readings), before(last, m.start(2)), m.end())
+        entry = (frozenset(readings), before(named_to, m.start(2)), m.end(),
+                 value if unit in ("%", "percent") else None)
         if lists and re.fullmatch(_LIST_JOIN, text[last:m.start()]):
             lists[-1].append(entry)
         else:
             lists.append([entry])
         last = m.end()
+        named_to = last + len(after(last)[0]) + 1 if after(last) else last
     digits = []
     for number, group in enumerate(lists):
-        shared = group[0][1] + (after(group[-1][2]) if len(group) > 1 else ())
+        shared = group[0][1] + after(group[-1][2])
         digits += [Mention(readings, tuple(dict.fromkeys(shared + own)),
-                           number if len(group) > 1 else -1)
-                   for readings, own, _ in group]
+                           number if len(group) > 1 else -1, percent)
+                   for readings, own, _, percent in group]
     words = [Mention(frozenset((float(_NUMBER_WORDS[m.group()]),)), before(0, m.start()))
              for m in re.finditer(r"[a-z]+", text.lower()) if m.group() in _NUMBER_WORDS]
     words += [Mention(frozenset((0.0,)), before(0, m.start()))  # "starts from rest": speed 0
@@ -534,11 +546,12 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
 
 
 def _name_words(name: str) -> list[str]:
-    """The words of an argument name that say something ("initial_velocity")."""
+    """The words of an argument name that say something ("initial_velocity", "maxCalories")."""
+    name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name)
     return [w for w in re.split(r"[_\W]+", name.lower()) if len(w) > 2]
 
 
-def _same_word(a: str, b: str) -> bool:
+def same_word(a: str, b: str) -> bool:
     """Whether name word `a` names text word `b`: the same word ("accelerated" for
     "acceleration") or an abbreviation of it ("std" for "standard", "temp")."""
     if a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5]):
@@ -551,7 +564,7 @@ def labelled(mentions: list[Mention], name: str) -> list[Mention]:
     """The mentions whose labels name the argument best ("a sample size of 50" for
     sample_size over "a sample mean of 25"); none when no label names it."""
     words = _name_words(name)
-    score = {m: sum(any(_same_word(w, b) for b in m.label) for w in words) for m in mentions}
+    score = {m: sum(any(same_word(w, b) for b in m.label) for w in words) for m in mentions}
     best = max(score.values(), default=0)
     return [m for m in mentions if best and score[m] == best]
 
@@ -667,13 +680,13 @@ class Grounding:
         kind = schema.get("type")
         if kind in ("integer", "number"):
             integer, real = kind == "integer", in_list and kind == "number"
-            left = [m for m in self.unused(self.mentions, used)
-                    if number_literals([m], integer, real)]
+            mentions = [m.as_argument(schema) for m in self.mentions]
+            left = [m for m in self.unused(mentions, used) if number_literals([m], integer, real)]
             if in_list and used:  # a list that began with an item of a stated list keeps to it
-                groups = {m.group for m in self.mentions if m.readings & set(numbers_in(used[0]))}
+                groups = {m.group for m in mentions if m.readings & set(numbers_in(used[0]))}
                 if len(groups) == 1 and -1 not in groups:
                     left = [m for m in left if m.group in groups]
-            stated = number_literals(self.mentions, integer, real)
+            stated = number_literals(mentions, integer, real)
             if not stated:  # the request states no such number: the model's choice
                 return value_frame(schema, in_list)
             # A number labelled with the argument's name ("a current of 20") that no earlier
@@ -702,9 +715,10 @@ class Grounding:
         or (a number it states, for a number) a value of an argument whose name it mentions."""
         if schema.get("enum"):
             return bool(self.stated_enum(schema))
-        return self.names_argument(name) and (
-            schema.get("type") not in ("integer", "number") or
-            bool(number_literals(self.mentions, schema["type"] == "integer")))
+        if schema.get("type") in ("integer", "number"):
+            stated = [m for m in self.mentions if number_literals([m], schema["type"] == "integer")]
+            return bool(stated) and (self.names_argument(name) or bool(labelled(stated, name)))
+        return self.names_argument(name)
 
 
 def arguments_of(calls) -> list[dict]:

@@ -16,6 +16,7 @@ import re
 import numpy as np
 
 from .embeddings import Embedder
+from .grammar import same_word
 from .tools import Tool
 
 
@@ -48,6 +49,18 @@ def request_tasks(request: str) -> list[str]:
     """The request's parts that could each be a task of its own ("What was the Treaty of Paris
     about? Also, what was the importance of Magna Carta?"); coarser than its clauses."""
     return [p.strip() for p in _TASK_BREAK.split(request) if p and len(p.strip()) > 10]
+
+
+_NAME_FILLER = {"the", "and", "for", "with", "from", "that", "this", "get"}
+
+
+def names_tool(request: str, tool: Tool) -> bool:
+    """Whether the request says every word of the tool's name ("the factorial of 5" for
+    math.factorial does not; "the area of a triangle" for calculate_triangle_area does not)."""
+    name = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", tool.name).lower()
+    words = [w for w in re.findall(r"[a-z]+", name) if len(w) > 2 and w not in _NAME_FILLER]
+    said = re.findall(r"[a-z]+", request.lower())
+    return bool(words) and all(any(same_word(w, s) for s in said) for w in words)
 
 
 class ToolRanker:

@@ -249,6 +249,24 @@ def test_a_label_names_an_argument_by_its_abbreviation_and_by_most_words():
     assert m.feed(" f(sample_std_dev=10, sample_size=50)\n").finished
 
 
+def test_a_number_is_named_by_the_word_after_it():
+    tools = _tool(hits={"type": "integer"}, at_bats={"type": "integer"})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "a player who has 180 hits and 600 at-bats"))
+    assert m.feed(" f(hits=600") is None   # "hits and 600": hits names 180, not 600
+    assert m.feed(" f(hits=180, at_bats=600)\n").finished
+
+
+def test_a_percentage_reads_as_a_fraction_unless_the_argument_asks_for_a_percentage():
+    tools = _tool(rate={"type": "float", "description": "The annual interest rate."},
+                  yield_={"type": "float", "description": "The yield as a percentage."},
+                  years={"type": "integer"})
+    m = Matcher.for_decision(tools, ground=Grounding("at 5% with a 3% yield over 7 years"))
+    assert m.feed(" f(rate=5,") is None and m.feed(" f(rate=0.05,") is not None
+    m = m.feed(" f(rate=0.05, yield_=")
+    assert m.feed("0.03,") is None and m.feed("3, years=7)\n").finished
+
+
 def test_a_repeat_call_varies_a_string_the_request_lists_with_others():
     tools = _tool(location={"type": "string"}, movie={"type": "string"})
     listed = Matcher.for_decision(tools, max_calls=4, ground=Grounding(

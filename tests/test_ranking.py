@@ -4,7 +4,7 @@ and which ask for several tools."""
 import pytest
 
 from edgeagent.agent import Agent
-from edgeagent.ranking import ToolRanker, request_parts
+from edgeagent.ranking import ToolRanker, names_tool, request_parts
 from edgeagent.tools import tools_from_definitions
 
 TOOLS = tools_from_definitions([
@@ -77,3 +77,14 @@ def test_examples_are_chosen_by_likeness_to_the_catalog(embedder):
     assert "starts from rest" in prefix                             # the example is there
     assert prefix.index("Request:") < prefix.rindex("Tools:") < prefix.index("def kinematics")
     assert examples.choose(ranker, physics, 0) == examples.DEFAULT
+
+
+def test_a_request_names_a_tool_when_it_says_every_word_of_its_name():
+    [tool] = tools_from_definitions([{"name": "geometry.calculateTriangleArea",
+                                      "parameters": {"type": "dict", "properties": {}}}])
+    assert names_tool("Calculate the areas of these triangles in geometry class", tool)
+    assert not names_tool("Calculate the area of a triangle", tool)  # no "geometry"
+    [get] = tools_from_definitions([{"name": "get_the_weather",
+                                     "parameters": {"type": "dict", "properties": {}}}])
+    assert names_tool("Is the weather nice?", get)                   # fillers need not be said
+
