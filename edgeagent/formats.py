@@ -1,8 +1,11 @@
-"""Values written the way an argument's schema asks, so a grounded string can be copied from
-the request in that form: a date the request spells "March 11th, 2022" reads 2022-03-11 for an
-argument whose description says yyyy-mm-dd (ISO 8601 when it names no format), and a currency
-it names ("Canadian dollars") reads as its ISO 4217 code for a currency argument, and "5%"
-reads 0.05 unless the argument asks for a percentage."""
+"""Values written the way an argument's schema asks, so a grounded value can be copied from the
+request in that form:
+
+- a date the request spells "March 11th, 2022" reads 2022-03-11 for an argument whose
+  description says yyyy-mm-dd (ISO 8601 when it names no format);
+- a currency it names ("Canadian dollars") reads CAD for a currency argument;
+- "5%" reads 0.05 unless the argument is an integer or asks for a percentage;
+- a place argument described as "city and state" wants the region the request gives with it."""
 
 from __future__ import annotations
 
@@ -96,6 +99,7 @@ def percent_as_whole(schema: dict) -> bool:
 
 
 def is_currency(schema: dict, name: str) -> bool:
+    """Whether a string argument holds a currency (its name or description says so)."""
     return schema.get("type") == "string" and (
         "currency" in name.lower() or "currency" in str(schema.get("description", "")).lower())
 

@@ -513,6 +513,10 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
         word = re.match(r" ?([a-zA-Z]+)", text[at:at + 30])
         return (word.group(1).lower(),) if word else ()
 
+    def past_word(at: int) -> int:  # where the word right after a number ends ("180 hits")
+        word = re.match(r" ?[a-zA-Z]+", text[at:at + 30])
+        return at + word.end() if word else at
+
     lists: list[list] = []  # [readings, words before, end] per mention, grouped into lists
     last = named_to = 0  # where the last number ends, and the word after it that names it
     for m in _NUMBER_WITH_UNIT.finditer(text):
@@ -531,7 +535,7 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
         else:
             lists.append([entry])
         last = m.end()
-        named_to = last + len(after(last)[0]) + 1 if after(last) else last
+        named_to = past_word(last)
     digits = []
     for number, group in enumerate(lists):
         shared = group[0][1] + after(group[-1][2])
