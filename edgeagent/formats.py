@@ -9,6 +9,7 @@ request in that form:
 
 from __future__ import annotations
 
+import functools
 import re
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -113,6 +114,13 @@ def rewrite_currencies(text: str) -> str:
 def as_schema_writes(text: str, schema: dict, name: str) -> str:
     """The request as an argument of this schema would write it: dates in its format,
     currencies as codes."""
+    return _written(text, schema.get("type"), str(schema.get("description", "")), name)
+
+
+@functools.lru_cache(maxsize=256)
+def _written(text: str, kind: str | None, description: str, name: str) -> str:
+    # Cached: the decoder builds a value's frame for every candidate token it tries.
+    schema = {"type": kind, "description": description}
     if fmt := date_format(schema, name):
         text = rewrite_dates(text, fmt)
     if is_currency(schema, name):

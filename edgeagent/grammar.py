@@ -509,16 +509,8 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
         clause = re.split(r"[,;:.?!(]", text[max(start, at - 40):at])[-1]
         return tuple(re.findall(r"[a-z]+", clause.lower())[-3:])
 
-    def after(at: int) -> tuple:
-        word = re.match(r" ?([a-zA-Z]+)", text[at:at + 30])
-        return (word.group(1).lower(),) if word else ()
-
-    def past_word(at: int) -> int:  # where the word right after a number ends ("180 hits")
-        word = re.match(r" ?[a-zA-Z]+", text[at:at + 30])
-        return at + word.end() if word else at
-
-    lists: list[list] = []  # [readings, words before, end] per mention, grouped into lists
-    last = named_to = 0  # where the last number ends, and the word after it that names it
+    lists: list[list] = []  # [readings, words before, word after, percent] per mention,
+    last = named_to = 0     # grouped into lists; where the last number and its word end
     for m in _NUMBER_WITH_UNIT.finditer(text):
         dollar, number, unit = m.groups()
         value = float(number.replace(",", ""))
@@ -528,17 +520,19 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
             scaled = value * _SCALES[unit]
             # "5%" may be 5 or 0.05, but "213 million" is only 213000000
             readings = {value, scaled} if unit in ("%", "percent") else {scaled}
-        entry = (frozenset(readings), before(named_to, m.start(2)), m.end(),
+        word = re.match(r" ?([a-zA-Z]+)", text[m.end():m.end() + 30])  # "180 hits"
+        entry = (frozenset(readings), before(named_to, m.start(2)),
+                 (word.group(1).lower(),) if word else (),
                  value if unit in ("%", "percent") else None)
         if lists and re.fullmatch(_LIST_JOIN, text[last:m.start()]):
             lists[-1].append(entry)
         else:
             lists.append([entry])
         last = m.end()
-        named_to = past_word(last)
+        named_to = last + word.end() if word else last
     digits = []
     for number, group in enumerate(lists):
-        shared = group[0][1] + after(group[-1][2])
+        shared = group[0][1] + group[-1][2]
         digits += [Mention(readings, tuple(dict.fromkeys(shared + own)),
                            number if len(group) > 1 else -1, percent)
                    for readings, own, _, percent in group]
@@ -549,7 +543,7 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     return digits, words
 
 
-def _name_words(name: str) -> list[str]:
+def name_words(name: str) -> list[str]:
     """The words of an argument name that say something ("initial_velocity", "maxCalories")."""
     name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name)
     return [w for w in re.split(r"[_\W]+", name.lower()) if len(w) > 2]
@@ -567,7 +561,7 @@ def same_word(a: str, b: str) -> bool:
 def labelled(mentions: list[Mention], name: str) -> list[Mention]:
     """The mentions whose labels name the argument best ("a sample size of 50" for
     sample_size over "a sample mean of 25"); none when no label names it."""
-    words = _name_words(name)
+    words = name_words(name)
     score = {m: sum(any(same_word(w, b) for b in m.label) for w in words) for m in mentions}
     best = max(score.values(), default=0)
     return [m for m in mentions if best and score[m] == best]
@@ -663,13 +657,13 @@ class Grounding:
             if required and (kind := schema.get("type")))
 
     def names_argument(self, name: str) -> bool:
-        return any(w in self.text for w in _name_words(name))
+        return any(w in self.text for w in name_words(name))
 
     def stated_flag(self, name: str) -> bool | None:
         """A boolean argument the request names is on ("with their history": True), unless a
         negation comes just before ("don't return full text", "few artistic interests");
         None when the request does not name it, or names it both ways."""
-        said = [m.start() for w in _name_words(name) for m in re.finditer(re.escape(w), self.text)]
+        said = [m.start() for w in name_words(name) for m in re.finditer(re.escape(w), self.text)]
         negated = {bool(_NEGATION.search(" ".join(self.text[:at].split()[-3:]))) for at in said}
         return not negated.pop() if len(negated) == 1 else None  # said both ways: not stated
 

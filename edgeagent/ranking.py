@@ -16,7 +16,7 @@ import re
 import numpy as np
 
 from .embeddings import Embedder
-from .grammar import same_word
+from .grammar import name_words, same_word
 from .tools import Tool
 
 
@@ -57,8 +57,7 @@ _NAME_FILLER = {"the", "and", "for", "with", "from", "that", "this", "get"}
 def names_tool(request: str, tool: Tool) -> bool:
     """Whether the request says every word of the tool's name ("the factorial of 5" for
     math.factorial does not; "the area of a triangle" for calculate_triangle_area does not)."""
-    name = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", tool.name).lower()
-    words = [w for w in re.findall(r"[a-z]+", name) if len(w) > 2 and w not in _NAME_FILLER]
+    words = [w for w in name_words(tool.name) if w not in _NAME_FILLER]
     said = re.findall(r"[a-z]+", request.lower())
     return bool(words) and all(any(same_word(w, s) for s in said) for w in words)
 
