@@ -2,7 +2,8 @@
 request in that form:
 
 - a date the request spells "March 11th, 2022" reads 2022-03-11 for an argument whose
-  description says yyyy-mm-dd (ISO 8601 when it names no format);
+  description says yyyy-mm-dd (ISO 8601 when it names no format), and such an argument takes
+  a whole date when the request states one;
 - a currency it names ("Canadian dollars") reads CAD for a currency argument;
 - "5%" reads 0.05 unless the argument is an integer or asks for a percentage;
 - a place argument described as "city and state" wants the region the request gives with it."""
@@ -20,6 +21,12 @@ _DATES = [re.compile(p, re.IGNORECASE) for p in (
     r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s*(?P<year>\d{4})\b",
     r"\b(?P<year>\d{4})[-/.](?P<nmonth>\d{1,2})[-/.](?P<day>\d{1,2})\b",     # 2022/03/11
     r"\b(?P<nmonth>\d{1,2})[-/](?P<day>\d{1,2})[-/](?P<year>\d{4})\b",       # 03/11/2022 (US)
+    r"\b(?P<year>\d{4}),?\s+" + _MONTH + r"\s*(?P<day>\d{1,2})(?:st|nd|rd|th)?\b",  # 2023 April 4th
+)]
+# A month and day with no year ("to April 8th"): the year of the date stated before it.
+_YEARLESS = [re.compile(p, re.IGNORECASE) for p in (
+    r"\b" + _MONTH + r"\s*(?P<day>\d{1,2})(?:st|nd|rd|th)?\b",
+    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH,
 )]
 # "yyyy-mm-dd", "MM/DD/YYYY", "month-day-year" in a description
 _FORMAT = re.compile(r"\b(y{3,4}|mm|dd)([-/.])(y{3,4}|mm|dd)\2(y{3,4}|mm|dd)\b", re.IGNORECASE)
@@ -62,22 +69,36 @@ def date_format(schema: dict, name: str) -> str | None:
     return sep.join(codes[p[0].lower()] for p in parts)
 
 
+def _date_spans(text: str, fmt: str) -> list[tuple[int, int, str]]:
+    """Where the text spells a date, in order, each with the date as `fmt` writes it."""
+    found = []  # (start, end, year, month, day)
+    for patterns in (_DATES, _YEARLESS):
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                if any(m.start() < f[1] and f[0] < m.end() for f in found):
+                    continue
+                parts = m.groupdict()
+                month = (int(parts["nmonth"]) if parts.get("nmonth") else
+                         next(i for i, full in enumerate(_MONTHS, 1)
+                              if full.startswith(parts["month"].lower())))
+                years = [f[2] for f in sorted(found) if f[0] < m.start()] or [
+                    f[2] for f in sorted(found)]
+                year = int(parts["year"]) if parts.get("year") else years[-1] if years else None
+                day = int(parts["day"])
+                if year is not None and 1 <= month <= 12 and 1 <= day <= 31:
+                    found.append((m.start(), m.end(), year, month, day))
+    return [(start, end, fmt.replace("%Y", f"{year:04d}").replace("%m", f"{month:02d}")
+             .replace("%d", f"{day:02d}")) for start, end, year, month, day in sorted(found)]
+
+
+def stated_dates(text: str, fmt: str) -> list[str]:
+    """The dates the text spells, written in `fmt`."""
+    return list(dict.fromkeys(date for _, _, date in _date_spans(text, fmt)))
+
+
 def rewrite_dates(text: str, fmt: str) -> str:
     """The text with each date it spells written in `fmt`."""
-    spans = []  # (start, end, date as fmt writes it), read from the text as it was
-    for pattern in _DATES:
-        for m in pattern.finditer(text):
-            if any(m.start() < end and start < m.end() for start, end, _ in spans):
-                continue
-            parts = m.groupdict()
-            month = (int(parts["nmonth"]) if parts.get("nmonth") else
-                     next(i for i, full in enumerate(_MONTHS, 1)
-                          if full.startswith(parts["month"].lower())))
-            day, year = int(parts["day"]), int(parts["year"])
-            if 1 <= month <= 12 and 1 <= day <= 31:
-                spans.append((m.start(), m.end(), fmt.replace("%Y", f"{year:04d}").replace(
-                    "%m", f"{month:02d}").replace("%d", f"{day:02d}")))
-    for start, end, date in sorted(spans, reverse=True):
+    for start, end, date in reversed(_date_spans(text, fmt)):
         text = text[:start] + date + text[end:]
     return text
 

@@ -18,11 +18,13 @@ the decoder can emit that text without sampling it.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import re
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
-from .formats import as_schema_writes, percent_as_whole, with_region
+from .formats import (as_schema_writes, date_format, percent_as_whole, stated_dates,
+                      with_region)
 from .tools import Tool
 
 MAX_STRING_CHARS = 256
@@ -84,23 +86,43 @@ class Choice:
         return first if all(o[n] == first for o in self.options) else None
 
 
-class StringValue:
-    """A double-quoted string; with `ground`, only text that occurs in the request, ending where
-    a word of it ends, and not a value this call already used (`taken`). With `region`, a place
-    the request writes with its region ("Boston, MA") is not cut short before it."""
+_WORD_END = re.compile(r"(?!\w)")
+_REGION_END = re.compile(r"(?!\w)(?!,\s*[A-Z])")  # not "Boston" of "Boston, MA"
 
-    __slots__ = ("chars", "phase", "max_chars", "ground", "taken", "region")
+
+class StringValue:
+    """A double-quoted string; with `ground`, only text that occurs in the request, starting
+    and ending where a word of it does, and not a value this call already used (`taken`);
+    with `apart` (an item of a list), not one that contains a taken value or lies inside one
+    either ("S&P 500 and the Dow Jones" after "S&P 500"). With `region`, a place the request
+    writes with its region ("Boston, MA") is not cut short before it."""
+
+    __slots__ = ("chars", "phase", "max_chars", "ground", "taken", "region", "apart")
 
     def __init__(self, max_chars: int = MAX_STRING_CHARS, chars: str = "", phase: int = 0,
-                 ground: str | None = None, taken: frozenset = frozenset(), region: bool = False):
+                 ground: str | None = None, taken: frozenset = frozenset(), region: bool = False,
+                 apart: bool = False):
         self.max_chars, self.chars, self.phase = max_chars, chars, phase
-        self.ground, self.taken, self.region = ground, taken, region
+        self.ground, self.taken, self.region, self.apart = ground, taken, region, apart
 
     def _next(self, chars, phase):
-        if self.ground is not None and chars not in self.ground:
+        if self.ground is None:
+            pass
+        elif chars[-1:] in " ," and self.chars and not self._is_taken():
+            # past the end of a value it could be: not into a break ("San Francisco in 2020")
+            if not any(not breaks_at(self.ground, at + len(self.chars))
+                       for at in word_starts(chars, self.ground)):
+                return None
+        elif next(word_starts(chars, self.ground), None) is None:
             return None
         return (CONSUME, StringValue(self.max_chars, chars, phase, self.ground, self.taken,
-                                     self.region))
+                                     self.region, self.apart))
+
+    def _is_taken(self) -> bool:
+        value = self.chars.lower()
+        if not self.apart:
+            return value in self.taken
+        return any(words_within(value, t) or words_within(t, value) for t in self.taken)
 
     def step(self, ch, closing=False):
         if self.phase == 0:
@@ -128,23 +150,19 @@ class StringValue:
             return False
         if closing:
             return True
-        word = r"(?<!\w)" + re.escape(self.chars) + r"(?!\w)"
-        if self.region and "," not in self.chars:
-            word += r"(?!,\s*[A-Z])"
-        whole = re.search(word, self.ground)
-        if whole and not self.chars[-1].isspace() and self.chars.lower() not in self.taken:
+        end = _REGION_END if self.region and "," not in self.chars else _WORD_END
+        whole = any(end.match(self.ground, at + len(self.chars))
+                    for at in word_starts(self.chars, self.ground))
+        if whole and not self.chars[-1].isspace() and not self._is_taken():
             return True
         return not self._may_grow()  # no dead ends: a string that cannot grow may end
 
     def _may_grow(self) -> bool:
         if len(self.chars) >= self.max_chars:
             return False
-        at = self.ground.find(self.chars)
-        while at != -1:
-            if at + len(self.chars) < len(self.ground):
-                return True
-            at = self.ground.find(self.chars, at + 1)
-        return False
+        end, taken = len(self.ground) - len(self.chars), self._is_taken()
+        return any(at < end and (taken or not breaks_at(self.ground, at + len(self.chars)))
+                   for at in word_starts(self.chars, self.ground))
 
     def forced(self, closing=False):
         return '"' if self.phase == 0 or (closing and self.phase == 1 and self.chars) else None
@@ -155,6 +173,40 @@ _INT_FULL = re.compile(r"-?(0|[1-9]\d{0,15})")
 # Every prefix this accepts can still be completed (no dead ends such as "1.e").
 _NUM_PREFIX = re.compile(r"-?((0|[1-9]\d{0,15})((\.\d{1,12})?([eE]-?\d{0,3})?|\.)?)?")
 _NUM_FULL = re.compile(r"-?(0|[1-9]\d{0,15})(\.\d{1,12})?([eE]-?\d{1,3})?")
+
+
+# Where a value the request gives ends: before a preposition or a clause ("San Francisco |in
+# 2020", "Fortnite |on Playstation", "Friday|, and I am ..."), unless it is quoted.
+_BREAK = re.compile(r",?\s+(?:in|on|at|for|from|with|during|near|since|until|within)\b|"
+                    r",\s*(?:and|or|but|which|who|where|that)\b")
+_QUOTED = re.compile(r"(?<!\w)'.+?'(?!\w)|\"[^\"]+\"")
+
+
+def breaks_at(text: str, at: int) -> bool:
+    """Whether a value taken from `text` ends at `at`: a break follows outside quotes."""
+    return _BREAK.match(text, at) is not None and not any(
+        m.start() < at < m.end() for m in _quoted(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _quoted(text: str) -> tuple:
+    return tuple(_QUOTED.finditer(text))
+
+
+def word_starts(part: str, text: str) -> Iterator[int]:
+    """Where `text` has `part` starting a word (not the "entiment" of "sentiment"; a unit right
+    after a number, "cm" in "6cm", starts a word too)."""
+    at = text.find(part)
+    while at != -1:
+        if at == 0 or not part[:1].isalnum() or not text[at - 1].isalnum() or (
+                text[at - 1].isdigit() and part[0].isalpha()):
+            yield at
+        at = text.find(part, at + 1)
+
+
+def words_within(part: str, text: str) -> bool:
+    """Whether `part` occurs in `text` as whole words."""
+    return re.search(r"(?<!\w)" + re.escape(part) + r"(?!\w)", text) is not None
 
 
 def number_value(text: str) -> int | float:
@@ -227,6 +279,9 @@ class ArrayValue:
         if self.phase == "open":
             return (CONSUME, self._at("first")) if ch == "[" else None
         if self.phase in ("first", "after") and ch == "]":
+            if self.ground and self.items and not closing and len(self.items) < MAX_ARRAY_ITEMS \
+                    and self.ground.lists_option_with(self.items, self.item_schema):
+                return None  # "elevation and area": the list holds both
             return (DONE_CONSUMED, list(self.items))
         if self.phase == "after":
             if ch == "," and len(self.items) < MAX_ARRAY_ITEMS and not closing and \
@@ -497,6 +552,15 @@ _LIST_JOIN = r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)"
 # The word listed right after or right before a text: "X, Y", "X and Y", "X or a Y".
 _LIST_NEXT = re.compile(_LIST_JOIN + r"['\"]?(?:(?:a|an|the)\s+)?(\w+)")
 _LIST_PREVIOUS = re.compile(r"(\w+)['\"]?" + _LIST_JOIN + r"(?:(?:a|an|the)\s+)?['\"]?$")
+# Words after "and" that go on with the sentence, not with a list ("theory of relativity and
+# in which year", "deer and their impact").
+_NOT_ITEMS = frozenset(
+    "in on at for to from with by of about which what who whom whose how when where why their "
+    "its it his her my your our them they we you he she i this that these those then also "
+    "is are was were be can could would will should do does did please so if as".split())
+_AND_OR = re.compile(r"\b(?:and|or)\b|&")
+# A list goes on to an "and" or "or" within the same part of the sentence.
+_LIST_GOES_ON = re.compile(r"[^.;:?!]{0,60}?(?:,\s*|\s+)(?:and|or)\s")
 
 
 def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
@@ -604,34 +668,58 @@ class Grounding:
         ground.earlier, ground.tool = calls, tool
         return ground
 
-    def asks_for_more(self, calls) -> bool:
-        """Whether the request states a number (in digits) no call has used yet, a sign that it
-        asks for another call ("for 4 seconds, then for 10"), and the last call used a new one."""
+    def asks_for_more(self, calls, tools: dict) -> bool:
+        """Whether the request asks for another call after `calls`: it states a number (in
+        digits) no call has used yet and the last call used a new one ("for 4 seconds, then
+        for 10"), or it lists the last call's string (not a choice of the schema's) with items
+        no call has used yet ("in Seattle and Los Angeles")."""
         left = self.unused(self.in_digits, arguments_of(calls))
-        return bool(left) and (len(calls) == 1 or
-                               left != self.unused(self.in_digits, arguments_of(calls[:-1])))
+        if left and (len(calls) == 1 or
+                     left != self.unused(self.in_digits, arguments_of(calls[:-1]))):
+            return True
+        last, said = calls[-1], said_in(calls)
+        properties = tools[last["name"]].parameters.get("properties", {})
+        return any(isinstance(value, str) and not properties.get(name, {}).get("enum")
+                   and self.lists_unsaid(value, said) for name, value in last["arguments"].items())
 
     def listed(self, name: str) -> list[str]:
         """The strings earlier calls of this tool gave this argument that the request lists
         with others no call has used yet ("in Seattle and Los Angeles"): this call varies them."""
         earlier = [call for call in self.earlier if call["name"] == self.tool]
         values = [v for call in earlier for v in strings_in(call["arguments"].get(name))]
-        said = " ".join(v for call in self.earlier for v in strings_in(
-            list(call["arguments"].values()))).lower()
-        return [v for v in values if (places := self.siblings(v)) and
-                all(any(word not in said for word in words) for words in places)]
+        said = said_in(self.earlier)
+        return [v for v in values if self.lists_unsaid(v, said)]
+
+    def lists_unsaid(self, value: str, said: str) -> bool:
+        """Whether every place the request says `value`, it lists it with an item whose first
+        word is not in `said`."""
+        places = self.siblings(value)
+        return bool(places) and all(any(word not in said for word in words) for words in places)
+
+    def lists_option_with(self, items: tuple, schema: dict) -> bool:
+        """Whether, everywhere the request says the last of these items, it lists it next to
+        a choice of the schema's that they do not hold ("the elevation and area": Area after
+        Elevation)."""
+        left = {option.split()[0] for v in schema.get("enum", ()) if v not in items
+                and (option := str(v).lower()).strip() and option in self.text}
+        places = self.siblings(str(items[-1]))
+        return bool(left and places) and all(left & set(words) for words in places)
 
     def siblings(self, value: str) -> list[list[str]]:
         """For each place the request says `value`, the first words of the items listed next
         to it there, in the same case ("Seattle, Boston and Los Angeles": boston and los for
-        Seattle; "a human and a chimpanzee": chimpanzee for human)."""
+        Seattle; "a human and a chimpanzee": chimpanzee for human). A comma lists only when an
+        "and" or "or" follows it ("Seattle, Washington" is one place)."""
         out = []
         for m in re.finditer(re.escape(value), self.source, re.IGNORECASE) if value else ():
             nxt = _LIST_NEXT.match(self.source, m.end())
             prev = _LIST_PREVIOUS.search(self.source, 0, m.start())
-            words = [w.group(1) for w in (nxt, prev) if w]
-            out.append([w.lower() for w in words
-                        if w[0].isalpha() and w[0].isupper() == m.group()[0].isupper()])
+            goes_on = _LIST_GOES_ON.match(self.source, m.end())
+            words = [w.group(1) for w in (nxt, prev)
+                     if w and (goes_on or _AND_OR.search(w.group(0)))]
+            first = m.group()[0]
+            out.append([w.lower() for w in words if w[0].isalpha() and first.isalpha()
+                        and w[0].isupper() == first.isupper() and w.lower() not in _NOT_ITEMS])
         return out
 
     @staticmethod
@@ -700,8 +788,11 @@ class Grounding:
             return NumberValue(integer, allowed=allowed or stated, real=real)
         if kind == "string":
             taken = frozenset(v.lower() for v in strings_in(list(used)) + self.listed(name))
+            if (fmt := date_format(schema, name)) and (dates := stated_dates(self.source, fmt)):
+                # a date argument takes a whole date, not the "17" of "March 17, 1915"
+                return value_frame({"enum": [d for d in dates if d not in taken] or dates})
             return StringValue(max_chars(schema), ground=as_schema_writes(self.source, schema, name),
-                               taken=taken, region=with_region(schema))
+                               taken=taken, region=with_region(schema), apart=in_list)
         if kind == "array":
             return ArrayValue(schema.get("items", {}), ground=self)
         if kind == "boolean" and (flag := self.stated_flag(name)) is not None:
@@ -721,6 +812,12 @@ class Grounding:
 
 def arguments_of(calls) -> list[dict]:
     return [call["arguments"] for call in calls]
+
+
+def said_in(calls) -> str:
+    """The string values of these calls, lower-cased, in one text."""
+    return " ".join(v for call in calls for v in strings_in(list(call["arguments"].values()))
+                    ).lower()
 
 
 def strings_in(value) -> list[str]:
@@ -801,7 +898,7 @@ class Decision:
             options["; "] = "more"
             if len(self.calls) < self.min_calls or self.uncalled() or (
                     self.ground and self.ground.continue_uncovered and
-                    self.ground.asks_for_more(self.calls)):
+                    self.ground.asks_for_more(self.calls, self.tools)):
                 del options["\n"]
         return Choice(options, options)
 

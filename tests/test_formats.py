@@ -1,4 +1,5 @@
-from edgeagent.formats import as_schema_writes, date_format, rewrite_dates, with_region
+from edgeagent.formats import (as_schema_writes, date_format, rewrite_dates, stated_dates,
+                               with_region)
 from edgeagent.grammar import Grounding, Matcher
 from edgeagent.tools import tools_from_definitions
 
@@ -39,9 +40,22 @@ def test_a_grounded_date_and_currency_are_written_as_the_schema_asks():
     ground = Grounding("What was the rate of the Japanese yen on May 3rd 2022?")
     m = Matcher.for_decision(tools, ground=ground).feed(" rate(currency=")
     assert m.feed('"Japanese') is None and m.feed('"JPY", date="May') is None
+    assert m.feed('"JPY", date="03"') is None      # a whole date, not a piece of one
     done = m.feed('"JPY", date="2022-05-03")\n')
     assert done.result == [{"name": "rate", "arguments": {"currency": "JPY",
                                                           "date": "2022-05-03"}}]
+
+
+def test_two_date_arguments_take_two_stated_dates():
+    tools = tools_from_definitions([{"name": "book", "parameters": {"type": "dict", "properties": {
+        "check_in": {"type": "string", "description": "yyyy-mm-dd"},
+        "check_out": {"type": "string", "description": "yyyy-mm-dd"}},
+        "required": ["check_in", "check_out"]}}])
+    ground = Grounding("A room from 2023 April 4th to April 8th")  # the year carries over
+    m = Matcher.for_decision(tools, ground=ground).feed(' book(check_in="2023-04-08", ')
+    assert m.feed('check_out="2023-04-08"') is None   # the other date is left
+    assert m.feed('check_out="2023-04-04")\n').finished
+    assert stated_dates("on 1 Apr 2023 and 04/01/2023", "%Y-%m-%d") == ["2023-04-01"]
 
 
 def test_a_place_the_request_writes_with_its_region_keeps_it():

@@ -181,6 +181,10 @@ def test_grounded_strings_have_no_dead_ends():
         ' c(city="Rome')  is None
     assert Matcher.for_decision(tools, ground=Grounding("the city of Paris")).feed(
         ' c(city="paris')  is None                       # the request's own spelling
+    assert Matcher.for_decision(tools, ground=Grounding("the city of Paris")).feed(
+        ' c(city="aris')  is None                        # from where a word starts
+    assert Matcher.for_decision(_tool(unit={"type": "string"}), ground=Grounding(
+        "a 6cm side")).feed(' f(unit="cm")\n').finished  # a unit after a number starts one
 
 
 def test_a_required_enum_keeps_to_the_value_the_request_names():
@@ -316,3 +320,49 @@ def test_a_list_that_begins_with_a_stated_list_keeps_to_it():
         "a histogram of 85, 90 and 88 with 5 bins")).feed(" f(data=[85, 90, 88")
     assert m.feed(", 5") is None                                  # 5 is not in that list
     assert m.feed("], bins=5)\n").finished
+
+
+def test_items_of_a_list_neither_contain_nor_repeat_each_other():
+    tools = _tool(indexes={"type": "array", "items": {"type": "string"}})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "Market performance of the S&P 500 and the Dow Jones, and of the Dow Jones alone"))
+    both = m.feed(' f(indexes=["S&P 500", "Dow Jones", ')
+    assert both.feed('"S&P 500 and the Dow Jones"') is None      # holds two items
+    assert both.feed('"the Dow Jones"') is None                  # holds one
+    assert m.feed(' f(indexes=["S&P 500 and the Dow Jones", "S&P 500"') is None  # lies inside
+    assert both.feed('"Market performance"])\n').finished
+    one = Matcher.for_decision(tools, ground=Grounding("the Dow Jones and the Dow"))
+    assert one.feed(' f(indexes=["Dow Jones", "Dow"') is None      # inside, word for word
+
+
+def test_a_decision_goes_on_while_the_request_lists_items_no_call_used():
+    tools = _tool(city={"type": "string"})
+    listed = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
+        "Prices of a piano in Berlin, Madrid and Rome")).feed(' f(city="Berlin")')
+    assert listed.feed("\n") is None                          # Madrid and Rome are left
+    more = listed.feed('; f(city="Rome")')
+    assert more.feed("\n") is None                            # Madrid is left
+    assert more.feed('; f(city="Madrid")\n').finished
+    one_place = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
+        "The weather in Seattle, Washington")).feed(' f(city="Seattle")')
+    assert one_place.feed("\n").finished                      # a comma alone is no list
+
+
+def test_a_list_of_choices_holds_each_choice_the_request_lists_together():
+    tools = _tool(info={"type": "array", "items": {
+        "type": "string", "enum": ["Elevation", "Area", "Location"]}})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "The elevation and area of Yellowstone, and its location")).feed(' f(info=["Elevation"')
+    assert m.feed("]") is None                               # area is listed with it
+    assert m.feed(', "Area"])\n').finished                   # location is not: it may end
+
+
+def test_a_value_ends_before_a_preposition_or_a_clause_unless_quoted():
+    tools = _tool(city={"type": "string"}, body={"type": "string"})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "The crime rate in San Francisco in 2020, and mail 'meet me in town' to Ann"))
+    assert m.feed(' f(city="San Francisco in') is None
+    assert m.feed(' f(city="rate in San Francisco') is None    # nor runs through one
+    assert m.feed(' f(city="2020, and') is None
+    done = m.feed(' f(city="San Francisco", body="meet me in town")\n')
+    assert done.result[0]["arguments"] == {"city": "San Francisco", "body": "meet me in town"}
