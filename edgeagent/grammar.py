@@ -106,17 +106,18 @@ class StringValue:
         self.ground, self.taken, self.region, self.apart = ground, taken, region, apart
 
     def _next(self, chars, phase):
-        if self.ground is None:
-            pass
-        elif chars[-1:] in " ," and self.chars and not self._is_taken():
-            # past the end of a value it could be: not into a break ("San Francisco in 2020")
-            if not any(not breaks_at(self.ground, at + len(self.chars))
-                       for at in word_starts(chars, self.ground)):
-                return None
-        elif next(word_starts(chars, self.ground), None) is None:
+        if self.ground is not None and not self._grounded(chars):
             return None
         return (CONSUME, StringValue(self.max_chars, chars, phase, self.ground, self.taken,
                                      self.region, self.apart))
+
+    def _grounded(self, chars: str) -> bool:
+        """Whether the request has `chars` from a word start; past the end of a value it could
+        be, not into a break ("San Francisco in 2020")."""
+        if chars[-1:] in " ," and self.chars and not self._is_taken():
+            return any(not breaks_at(self.ground, at + len(self.chars))
+                       for at in word_starts(chars, self.ground))
+        return next(word_starts(chars, self.ground), None) is not None
 
     def _is_taken(self) -> bool:
         value = self.chars.lower()
