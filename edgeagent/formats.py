@@ -69,8 +69,10 @@ def date_format(schema: dict, name: str) -> str | None:
     return sep.join(codes[p[0].lower()] for p in parts)
 
 
-def _date_spans(text: str, fmt: str) -> list[tuple[int, int, str]]:
-    """Where the text spells a date, in order, each with the date as `fmt` writes it."""
+@functools.lru_cache(maxsize=256)
+def _date_spans(text: str, fmt: str) -> tuple[tuple[int, int, str], ...]:
+    """Where the text spells a date, in order, each with the date as `fmt` writes it. Cached:
+    a date argument's frame is built for every candidate token the decoder tries."""
     found = []  # (start, end, year, month, day)
     for patterns in (_DATES, _YEARLESS):
         for pattern in patterns:
@@ -87,8 +89,8 @@ def _date_spans(text: str, fmt: str) -> list[tuple[int, int, str]]:
                 day = int(parts["day"])
                 if year is not None and 1 <= month <= 12 and 1 <= day <= 31:
                     found.append((m.start(), m.end(), year, month, day))
-    return [(start, end, fmt.replace("%Y", f"{year:04d}").replace("%m", f"{month:02d}")
-             .replace("%d", f"{day:02d}")) for start, end, year, month, day in sorted(found)]
+    return tuple((start, end, fmt.replace("%Y", f"{year:04d}").replace("%m", f"{month:02d}")
+                  .replace("%d", f"{day:02d}")) for start, end, year, month, day in sorted(found))
 
 
 def stated_dates(text: str, fmt: str) -> list[str]:

@@ -106,12 +106,12 @@ class StringValue:
         self.ground, self.taken, self.region, self.apart = ground, taken, region, apart
 
     def _next(self, chars, phase):
-        if self.ground is not None and not self._grounded(chars):
+        if self.ground is not None and not self._from_request(chars):
             return None
         return (CONSUME, StringValue(self.max_chars, chars, phase, self.ground, self.taken,
                                      self.region, self.apart))
 
-    def _grounded(self, chars: str) -> bool:
+    def _from_request(self, chars: str) -> bool:
         """Whether the request has `chars` from a word start; past the end of a value it could
         be, not into a break ("San Francisco in 2020")."""
         if chars[-1:] in " ," and self.chars and not self._is_taken():
@@ -703,8 +703,10 @@ class Grounding:
         Elevation)."""
         left = {option.split()[0] for v in schema.get("enum", ()) if v not in items
                 and (option := str(v).lower()).strip() and option in self.text}
+        if not left:  # checked first: each "]" the decoder tries asks this
+            return False
         places = self.siblings(str(items[-1]))
-        return bool(left and places) and all(left & set(words) for words in places)
+        return bool(places) and all(left & set(words) for words in places)
 
     def siblings(self, value: str) -> list[list[str]]:
         """For each place the request says `value`, the first words of the items listed next
