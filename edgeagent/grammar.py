@@ -662,6 +662,17 @@ class Grounding:
         self.mentions = self.in_digits + words
         self.earlier: tuple = ()  # the decision's calls before the one being read
         self.tool = ""  # the tool of the call being read
+        self.quoted: tuple = self.quoted_values()
+
+    def quoted_values(self, tool_names=()) -> tuple:
+        """The texts the request quotes, but for tool names ("use the 'calculate_distance'
+        function")."""
+        return tuple(q for m in _quoted(self.source) if (q := m.group()[1:-1]) not in tool_names)
+
+    def for_tools(self, tool_names) -> "Grounding":
+        ground = copy.copy(self)
+        ground.quoted = self.quoted_values(tool_names)
+        return ground
 
     def after(self, calls: tuple, tool: str = "") -> "Grounding":
         """This grounding for a call of `tool` that follows `calls`."""
@@ -672,24 +683,38 @@ class Grounding:
     def asks_for_more(self, calls, tools: dict) -> bool:
         """Whether the request asks for another call after `calls`: it states a number (in
         digits) no call has used yet and the last call used a new one ("for 4 seconds, then
-        for 10"), or it lists the last call's string (not a choice of the schema's) with items
-        no call has used yet ("in Seattle and Los Angeles")."""
+        for 10"), or it gives one of the last call's strings among others no call has said
+        ("in Seattle and Los Angeles", "'Friends' ... 'The Office'", "Pop ... Rock")."""
         left = self.unused(self.in_digits, arguments_of(calls))
         if left and (len(calls) == 1 or
                      left != self.unused(self.in_digits, arguments_of(calls[:-1]))):
             return True
         last, said = calls[-1], said_in(calls)
         properties = tools[last["name"]].parameters.get("properties", {})
-        return any(isinstance(value, str) and not properties.get(name, {}).get("enum")
-                   and self.lists_unsaid(value, said) for name, value in last["arguments"].items())
+        return any(self.gives_with_unsaid(value, properties.get(name, {}), said)
+                   for name, value in last["arguments"].items())
 
-    def listed(self, name: str) -> list[str]:
-        """The strings earlier calls of this tool gave this argument that the request lists
-        with others no call has used yet ("in Seattle and Los Angeles"): this call varies them."""
+    def listed(self, name: str, schema: dict, used=()) -> list[str]:
+        """The strings earlier calls of this tool gave this argument that the request gives
+        among others that no call, nor this one so far (`used`), has said: this call varies
+        them."""
         earlier = [call for call in self.earlier if call["name"] == self.tool]
         values = [v for call in earlier for v in strings_in(call["arguments"].get(name))]
-        said = said_in(self.earlier)
-        return [v for v in values if self.lists_unsaid(v, said)]
+        said = " ".join([said_in(self.earlier), *strings_in(list(used))]).lower()
+        return [v for v in values if self.gives_with_unsaid(v, schema, said)]
+
+    def gives_with_unsaid(self, value, schema: dict, said: str) -> bool:
+        """Whether the request gives string `value` among alternatives no call has said: a
+        choice of the schema's next to another stated choice ("Pop ... and Rock"), a quoted
+        text next to another quoted one, or an item of a list ("Seattle and Los Angeles")."""
+        if not isinstance(value, str):
+            return False
+        if schema.get("enum"):
+            stated = [str(v).lower() for v in self.stated_enum(schema)]
+            return value.lower() in stated and any(s not in said for s in stated)
+        if value in self.quoted:
+            return any(q.lower() not in said for q in self.quoted)
+        return self.lists_unsaid(value, said)
 
     def lists_unsaid(self, value: str, said: str) -> bool:
         """Whether every place the request says `value`, it lists it with an item whose first
@@ -765,7 +790,9 @@ class Grounding:
         request has one). In a list, None once nothing is left for another item."""
         if schema.get("enum"):
             stated = self.stated_enum(schema)
-            return value_frame({**schema, "enum": stated} if stated else schema)
+            # a later call of the tool takes a stated choice no call has said, while one is left
+            varied = [v for v in stated if v not in self.listed(name, schema, used)]
+            return value_frame({**schema, "enum": varied or stated or schema["enum"]})
         kind = schema.get("type")
         if kind in ("integer", "number"):
             integer, real = kind == "integer", in_list and kind == "number"
@@ -790,7 +817,7 @@ class Grounding:
                 return None  # the list has used up what the request states
             return NumberValue(integer, allowed=allowed or stated, real=real)
         if kind == "string":
-            taken = frozenset(v.lower() for v in strings_in(list(used)) + self.listed(name))
+            taken = frozenset(v.lower() for v in strings_in(list(used)) + self.listed(name, schema, used))
             if (fmt := date_format(schema, name)) and (dates := stated_dates(self.source, fmt)):
                 # a date argument takes a whole date, not the "17" of "March 17, 1915"
                 return value_frame({"enum": [d for d in dates if d not in taken] or dates})
@@ -826,6 +853,8 @@ def said_in(calls) -> str:
 def strings_in(value) -> list[str]:
     if isinstance(value, str):
         return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
     if isinstance(value, (list, tuple)):
         return [s for v in value for s in strings_in(v)]
     return []
@@ -945,7 +974,9 @@ class Matcher:
         """The decision language; `first` narrows the first call's name to those tools, and
         the decision goes on until each tool in `wanted` has been called and it has
         `min_calls` calls."""
-        return cls((Decision({t.name: t for t in tools}, max_calls, allow_none, ground,
+        by_name = {t.name: t for t in tools}
+        ground = ground.for_tools(by_name) if ground else None
+        return cls((Decision(by_name, max_calls, allow_none, ground,
                              frozenset(first) if first else None, frozenset(wanted),
                              min_calls),))
 

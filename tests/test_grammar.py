@@ -348,6 +348,27 @@ def test_a_decision_goes_on_while_the_request_lists_items_no_call_used():
     assert one_place.feed("\n").finished                      # a comma alone is no list
 
 
+def test_a_decision_goes_on_while_the_request_gives_another_choice_or_quote():
+    tools = _tool(genre={"type": "string", "enum": ["Pop", "Rock", "Jazz"]},
+                  region={"type": "string"})
+    choices = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
+        "The most played Pop song, and the most played Rock song in Australia")).feed(
+        ' f(genre="Pop", region="Australia")')
+    assert choices.feed("\n") is None                         # Rock is left
+    assert choices.feed('; f(genre="Pop"') is None            # the next call varies the choice
+    assert choices.feed('; f(genre="Rock", region="Australia")\n').finished
+    shows = _tool(show={"type": "string"}, region={"type": "string"})
+    quoted = Matcher.for_decision(shows, max_calls=4, ground=Grounding(
+        "Use 'f' to rate 'Friends' in 'Europe'; then rate 'The Office'")).feed(
+        ' f(show="Friends", region="Europe")')
+    assert quoted.feed("\n") is None                          # 'The Office' is left
+    assert quoted.feed('; f(show="Friends"') is None
+    assert quoted.feed('; f(show="The Office", region="Europe")\n').finished  # all said
+    alone = Matcher.for_decision(shows, max_calls=4, ground=Grounding(
+        "Use 'f' to rate 'Friends' in Europe")).feed(' f(show="Friends", region="Europe")')
+    assert alone.feed("\n").finished                          # a tool's name is no value
+
+
 def test_a_list_of_choices_holds_each_choice_the_request_lists_together():
     tools = _tool(info={"type": "array", "items": {
         "type": "string", "enum": ["Elevation", "Area", "Location"]}})
