@@ -512,7 +512,8 @@ def python_literal(value: Any) -> str:
     return repr(value)
 
 
-_NUMBER_IN_TEXT = re.compile(r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE]-?\d+)?")
+# not an exponent: the 2 of "m/s^2" or "3x^2" is no quantity the request states
+_NUMBER_IN_TEXT = re.compile(r"(?<![\w.^])(?<!\^-)-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE]-?\d+)?")
 # A number and a unit that gives it a second reading: "5%" is also 0.05, "$1.2M" 1200000.
 _NUMBER_WITH_UNIT = re.compile(
     r"(\$?)(" + _NUMBER_IN_TEXT.pattern + r")"

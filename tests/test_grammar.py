@@ -271,6 +271,14 @@ def test_a_percentage_reads_as_a_fraction_unless_the_argument_asks_for_a_percent
     assert m.feed("0.03,") is None and m.feed("3, years=7)\n").finished
 
 
+def test_an_exponent_is_no_stated_number():
+    tools = _tool(acceleration={"type": "integer"}, time={"type": "integer"})
+    m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
+        "Accelerating at 3 m/s^2 for 5 seconds"))
+    assert m.feed(" f(acceleration=2") is None                   # the 2 of s^2
+    assert m.feed(" f(acceleration=3, time=5)\n").finished      # no number is left for more
+
+
 def test_a_repeat_call_varies_a_string_the_request_lists_with_others():
     tools = _tool(location={"type": "string"}, movie={"type": "string"})
     listed = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
