@@ -169,7 +169,7 @@ class Agent:
                            s.ground_required_args)
         matcher = Matcher.for_decision(tools, MAX_PARALLEL_CALLS, gate.allow_none, ground,
                                        gate.first, gate.wanted, gate.min_calls)
-        return decode(self.model, matcher)
+        return decode(self.model, matcher, diverge=s.diverge_repeats)
 
     # -- the loop ---------------------------------------------------------------------------
     def run(self, request: str, history: list[tuple[str, str]] = (),

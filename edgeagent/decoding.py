@@ -5,6 +5,11 @@ the grammar rejects it are the next candidates by logit tried, and only when all
 is the vocabulary filtered (by the characters the grammar allows next). Text the grammar forces
 (argument names, `=`, quotes, the rest of a tool name once its prefix is unique) is not sampled at
 all: it is tokenized and evaluated in one batch ("jump-forward").
+
+A later call that repeats an earlier one means the model was asked for more than it saw how to
+give: rather than end there, the decoder goes back to the step of that call where the model was
+least sure (the smallest lead of its token over the best other token the grammar allows) and
+takes the other token ("diverging"), so the call varies where the model itself hesitated.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from .grammar import Matcher
 from .llm import LocalModel
 
 TOP_CANDIDATES = 48
+ALTERNATIVES = 8      # other tokens kept at each sampled step of a later call
+MAX_DIVERGENCES = 3   # per decision
 
 
 class DecodeError(RuntimeError):
@@ -30,6 +37,7 @@ class DecodeStats:
     forced: int = 0         # tokens emitted by jump-forward, evaluated in batches
     rejected_greedy: int = 0  # greedy token refused by the grammar
     full_scans: int = 0     # steps that needed the vocabulary filter
+    diverged: int = 0       # repeated calls decoded again from their least sure step
     ms: float = 0.0
 
     @property
@@ -75,37 +83,90 @@ def pick_token(logits: np.ndarray, matcher: Matcher, model: LocalModel, stats: D
     raise DecodeError("no token of the vocabulary continues the call grammar")
 
 
-def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512
+@dataclass
+class _Step:
+    """A sampled step of a later call: where a repeat of an earlier call may diverge."""
+
+    call: int         # the calls finished before it
+    emitted: int      # output tokens before it
+    pieces: int       # output pieces before it
+    matcher: Matcher  # before it
+    others: list      # (lead of the chosen token's logit over it, token) for the next tokens
+
+
+def _least_sure(steps: list[_Step], model: LocalModel):
+    """The step where the chosen token led the best other token the grammar allows by the
+    least, with that token and the matcher after it; None if no step has one."""
+    best = None
+    for step in steps:
+        for lead, tok in sorted(step.others):
+            after = _accepts(step.matcher, model.token_text(tok))
+            if after is not None:
+                if best is None or lead < best[0]:
+                    best = (lead, step, tok, after)
+                break
+    return best
+
+
+def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512, diverge: bool = True
            ) -> tuple[Matcher, str, DecodeStats]:
-    """Decode greedily from the model's current state until the matcher finishes."""
+    """Decode greedily from the model's current state until the matcher finishes; with
+    `diverge`, a decision that would end on a repeated call takes another way instead."""
     start = time.perf_counter()
     stats = DecodeStats()
+    prompt = model.evaluated
     pieces: list[str] = []
+    emitted: list[int] = []  # the output's tokens, evaluated or pending
     pending: list[int] = []  # chosen but not yet evaluated: a sampled token + forced text
+    steps: list[_Step] = []
     closing_at = max_tokens * 3 // 4
-    while not matcher.finished:
-        if stats.completion_tokens >= closing_at and not matcher.closing:
-            matcher = matcher.closing_mode()  # the rest of the budget finishes what is open
-        if stats.completion_tokens >= max_tokens:
-            raise DecodeError(f"the decision did not finish within {max_tokens} tokens "
-                              f"(it ends: {''.join(pieces)[-60:]!r})")
-        # A trailing space is left to the sampler: the model's tokens carry spaces in front of
-        # words (" height"), so forcing a bare space would split a natural token in two.
-        forced = matcher.forced_text().rstrip(" ")
-        if forced:
-            tokens = model.tokenize(forced)
-            matcher = matcher.feed(forced)
-            stats.forced += len(tokens)
-            pieces.append(forced)
-            pending += tokens
-            continue
-        if pending:  # one batch for the last sampled token and the text forced after it
-            model.append(pending)
-            pending = []
-        pending, matcher = pick_token(model.logits(), matcher, model, stats)
-        stats.sampled += 1
-        pieces.append(model.token_text(pending[0]) if len(pending) == 1 else
-                      model.detokenize(pending))  # a character spelled in bytes
+    while True:
+        while not matcher.finished:
+            if stats.completion_tokens >= closing_at and not matcher.closing:
+                matcher = matcher.closing_mode()  # the rest of the budget finishes what is open
+            if stats.completion_tokens >= max_tokens:
+                raise DecodeError(f"the decision did not finish within {max_tokens} tokens "
+                                  f"(it ends: {''.join(pieces)[-60:]!r})")
+            # A trailing space is left to the sampler: the model's tokens carry spaces in front
+            # of words (" height"), so forcing a bare space would split a natural token in two.
+            forced = matcher.forced_text().rstrip(" ")
+            if forced:
+                tokens = model.tokenize(forced)
+                matcher = matcher.feed(forced)
+                stats.forced += len(tokens)
+                pieces.append(forced)
+                pending += tokens
+                emitted += tokens
+                continue
+            if pending:  # one batch for the last sampled token and the text forced after it
+                model.append(pending)
+                pending = []
+            logits = model.logits()
+            chosen, after = pick_token(logits, matcher, model, stats)
+            if diverge and matcher.calls_made and len(chosen) == 1:
+                top = np.argpartition(logits, -ALTERNATIVES)[-ALTERNATIVES:]
+                steps.append(_Step(matcher.calls_made, len(emitted), len(pieces), matcher,
+                                   [(float(logits[chosen[0]] - logits[t]), int(t))
+                                    for t in top if t != chosen[0]]))
+            matcher, pending = after, chosen
+            emitted += chosen
+            stats.sampled += 1
+            pieces.append(model.token_text(chosen[0]) if len(chosen) == 1 else
+                          model.detokenize(chosen))  # a character spelled in bytes
+        if not (diverge and matcher.stalled and stats.diverged < MAX_DIVERGENCES):
+            break
+        repeated = [step for step in steps if step.call == len(matcher.result)]
+        found = _least_sure(repeated, model)
+        if found is None:
+            break
+        _, step, tok, matcher = found
+        del emitted[step.emitted:], pieces[step.pieces:]
+        steps = [s for s in steps if s.emitted < step.emitted]
+        model.set_prompt(prompt + emitted)
+        pending = [tok]
+        emitted.append(tok)
+        pieces.append(model.token_text(tok))
+        stats.diverged += 1
     stats.ms = (time.perf_counter() - start) * 1000
     return matcher, "".join(pieces), stats
 

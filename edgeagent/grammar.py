@@ -112,12 +112,15 @@ class StringValue:
                                      self.region, self.apart))
 
     def _from_request(self, chars: str) -> bool:
-        """Whether the request has `chars` from a word start; past the end of a value it could
-        be, not into a break ("San Francisco in 2020")."""
-        if chars[-1:] in " ," and self.chars and not self._is_taken():
-            return any(not breaks_at(self.ground, at + len(self.chars))
-                       for at in word_starts(chars, self.ground))
-        return next(word_starts(chars, self.ground), None) is not None
+        """Whether the request has `chars` from a word start (and, if that is in quotes, not
+        past the closing quote); past the end of a value it could be, not into a break ("San
+        Francisco in 2020")."""
+        taken = bool(self.chars) and self._is_taken()  # may grow on: no dead ends
+        starts = [at for at in word_starts(chars, self.ground)
+                  if taken or not leaves_quotes(self.ground, at, at + len(chars))]
+        if chars[-1:] in " ," and self.chars and not taken:
+            return any(not breaks_at(self.ground, at + len(self.chars)) for at in starts)
+        return bool(starts)
 
     def _is_taken(self) -> bool:
         value = self.chars.lower()
@@ -139,7 +142,7 @@ class StringValue:
             return None
         if ch == "\\":
             if self.ground is not None and not any(
-                    self.chars + c in self.ground for c in '"\\\n\t'):
+                    self._from_request(self.chars + c) for c in '"\\\n\t'):
                 return None  # no escaped character could keep a grounded string grounded
             return self._next(self.chars, 2)
         return self._next(self.chars + ch, 1)
@@ -161,8 +164,9 @@ class StringValue:
     def _may_grow(self) -> bool:
         if len(self.chars) >= self.max_chars:
             return False
-        end, taken = len(self.ground) - len(self.chars), self._is_taken()
-        return any(at < end and (taken or not breaks_at(self.ground, at + len(self.chars)))
+        end, taken, n = len(self.ground) - len(self.chars), self._is_taken(), len(self.chars)
+        return any(at < end and (taken or not breaks_at(self.ground, at + n)
+                                 and not leaves_quotes(self.ground, at, at + n + 1))
                    for at in word_starts(self.chars, self.ground))
 
     def forced(self, closing=False):
@@ -176,10 +180,11 @@ _NUM_PREFIX = re.compile(r"-?((0|[1-9]\d{0,15})((\.\d{1,12})?([eE]-?\d{0,3})?|\.
 _NUM_FULL = re.compile(r"-?(0|[1-9]\d{0,15})(\.\d{1,12})?([eE]-?\d{1,3})?")
 
 
-# Where a value the request gives ends: before a preposition or a clause ("San Francisco |in
-# 2020", "Fortnite |on Playstation", "Friday|, and I am ..."), unless it is quoted.
+# Where a value the request gives ends: before a preposition, a clause or a new sentence ("San
+# Francisco |in 2020", "Fortnite |on Playstation", "Friday|, and I am ..."), unless it is quoted.
 _BREAK = re.compile(r",?\s+(?:in|on|at|for|from|with|during|near|since|until|within)\b|"
-                    r",\s*(?:and|or|but|which|who|where|that)\b")
+                    r",\s*(?:and|or|but|which|who|where|that)\b|"
+                    r"(?<=[a-z]{2}[.?!])\s")  # a sentence's end (not "Mr. X" or "Roe v. Wade")
 _QUOTED = re.compile(r"(?<!\w)'.+?'(?!\w)|\"[^\"]+\"")
 
 
@@ -189,20 +194,41 @@ def breaks_at(text: str, at: int) -> bool:
         m.start() < at < m.end() for m in _quoted(text))
 
 
+def leaves_quotes(text: str, start: int, end: int) -> bool:
+    """Whether the span [start, end) of `text` begins inside quotes and runs past them."""
+    return any(m.start() < start < m.end() - 1 < end for m in _quoted(text))
+
+
 @functools.lru_cache(maxsize=64)
 def _quoted(text: str) -> tuple:
     return tuple(_QUOTED.finditer(text))
 
 
+# Words that frame a request rather than give a value ("Can you ...", "I want ...", "Please
+# ..."): a value does not start with one unless the request quotes it.
+_FRAMING = frozenset("can could would should what which how why please i i'm you we tell give "
+                     "show help".split())
+
+
 def word_starts(part: str, text: str) -> Iterator[int]:
     """Where `text` has `part` starting a word (not the "entiment" of "sentiment"; a unit right
-    after a number, "cm" in "6cm", starts a word too)."""
+    after a number, "cm" in "6cm", starts a word too), but not a framing word outside quotes."""
     at = text.find(part)
     while at != -1:
-        if at == 0 or not part[:1].isalnum() or not text[at - 1].isalnum() or (
-                text[at - 1].isdigit() and part[0].isalpha()):
+        if (at == 0 or not part[:1].isalnum() or not text[at - 1].isalnum() or (
+                text[at - 1].isdigit() and part[0].isalpha())) and not _frames(text, at):
             yield at
         at = text.find(part, at + 1)
+
+
+def _frames(text: str, at: int) -> bool:
+    """Whether the word at `at` frames the request ("Can you ...") outside quotes."""
+    word = _WORD.match(text, at)
+    return bool(word) and word.group().lower() in _FRAMING and not any(
+        m.start() < at < m.end() for m in _quoted(text))
+
+
+_WORD = re.compile(r"[\w']+")
 
 
 def words_within(part: str, text: str) -> bool:
@@ -565,6 +591,29 @@ _AND_OR = re.compile(r"\b(?:and|or)\b|&")
 _LIST_GOES_ON = re.compile(r"[^.;:?!]{0,60}?(?:,\s*|\s+)(?:and|or)\s")
 
 
+# Where a request moves on to another task: a new sentence, or "then", "also", "after that".
+_TASK_BREAK = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'])|,?\s+(?:and then|then|and also|also)\s+|"
+                         r",?\s*\b(?:also|then|after that|next(?=,)|finally|lastly)\b,?\s*",
+                         re.IGNORECASE)
+
+
+def request_tasks(request: str) -> list[str]:
+    """The request's parts that could each be a task of its own ("What was the Treaty of Paris
+    about? Also, what was the importance of Magna Carta?"); coarser than its clauses."""
+    return [p.strip() for p in _TASK_BREAK.split(request) if p and len(p.strip()) > 10]
+
+
+# A name: capitalized words, "of" between them ("Bank of America").
+_NAME = re.compile(r"\b[A-Z][a-zA-Z]+(?:\s+(?:of\s+)?[A-Z][a-zA-Z]+)*")
+
+
+def names_in(text: str) -> list[str]:
+    """The names a text says (lower-cased), but for the capitalized word that starts it or one
+    of its sentences."""
+    return [m.group().lower() for m in _NAME.finditer(text)
+            if (before := text[:m.start()].rstrip()) and before[-1] not in ".?!\"'"]
+
+
 def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     """The numbers a text states, one per mention: written in digits ("5%" reads as 5 or 0.05;
     "5m" is metres, "$5m" money), and as words ("six", "twice", "from rest"). A number's label
@@ -664,6 +713,10 @@ class Grounding:
         self.earlier: tuple = ()  # the decision's calls before the one being read
         self.tool = ""  # the tool of the call being read
         self.quoted: tuple = self.quoted_values()
+        tasks = request_tasks(request)
+        self.names = names_in(request)
+        self.named_tasks = [(task.lower(), names) for task in tasks if len(tasks) > 1
+                            and (names := names_in(task))]
 
     def quoted_values(self, tool_names=()) -> tuple:
         """The texts the request quotes, but for tool names ("use the 'calculate_distance'
@@ -693,7 +746,37 @@ class Grounding:
         last, said = calls[-1], said_in(calls)
         properties = tools[last["name"]].parameters.get("properties", {})
         return any(self.gives_with_unsaid(value, properties.get(name, {}), said)
-                   for name, value in last["arguments"].items())
+                   for name, value in last["arguments"].items()) or self.leaves_task(calls)
+
+    def advances(self, calls, call) -> bool:
+        """Whether `call` does something the earlier calls of its tool left undone: there are
+        none, or it gives other arguments, uses a number the request states (in digits) that
+        none of them used, says a text of the request none of them said, or sets a flag
+        another way."""
+        same = arguments_of(c for c in calls if c["name"] == call["name"])
+        arguments = call["arguments"]
+        if all(earlier.keys() != arguments.keys() for earlier in same):
+            return True
+        stated = {r for m in self.in_digits for r in m.readings}
+        if set(numbers_in(arguments)) & stated - set(numbers_in(same)):
+            return True
+        said = set(strings_in(same))
+        if any(v not in said and v.lower() in self.text for v in strings_in(list(arguments.values()))):
+            return True
+        return any(isinstance(v, bool) and all(earlier.get(k) != v for earlier in same)
+                   for k, v in arguments.items())
+
+    def leaves_task(self, calls) -> bool:
+        """Whether the last call took a name the request says, and a task of the request
+        ("..., then from Palo Alto to San Jose") names something no call has said and holds
+        none of the calls' strings."""
+        if not any(v.lower() in self.names
+                   for v in strings_in(list(calls[-1]["arguments"].values()))):
+            return False
+        values = [v.lower() for call in calls for v in strings_in(list(call["arguments"].values()))]
+        said = said_in(calls)
+        return any(not any(words_within(v, task) for v in values) and
+                   any(n not in said for n in names) for task, names in self.named_tasks)
 
     def listed(self, name: str, schema: dict, used=()) -> list[str]:
         """The strings earlier calls of this tool gave this argument that the request gives
@@ -852,10 +935,11 @@ def said_in(calls) -> str:
 
 
 def strings_in(value) -> list[str]:
+    """The strings in an argument value, a dict's keys too."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        value = list(value.values())
+        value = [*value.keys(), *value.values()]
     if isinstance(value, (list, tuple)):
         return [s for v in value for s in strings_in(v)]
     return []
@@ -882,28 +966,42 @@ def fields_of(schema: dict) -> tuple:
                  for name, sub in schema.get("properties", {}).items())
 
 
+def extends(call: dict, earlier: dict) -> bool:
+    """Whether `call` is `earlier` with arguments added (an optional one it left out)."""
+    new, old = call["arguments"], earlier["arguments"]
+    return call["name"] == earlier["name"] and len(new) > len(old) and all(
+        name in new and new[name] == value for name, value in old.items())
+
+
 def format_call(name: str, arguments: dict) -> str:
     return f"{name}(" + ", ".join(f"{k}={python_literal(v)}" for k, v in arguments.items()) + ")"
+
+
+class Stalled(list):
+    """The calls of a decision that stalled: asked for another call, the model wrote one that
+    repeats an earlier one or adds nothing the request asked for."""
 
 
 class Decision:
     """The top frame: `name(args)` calls separated by `; `, ended by a newline; or `none`."""
 
     __slots__ = ("tools", "max_calls", "allow_none", "ground", "first", "wanted", "min_calls",
-                 "calls", "phase", "name")
+                 "calls", "phase", "name", "pressed")
 
     def __init__(self, tools: dict[str, Tool], max_calls: int = 1, allow_none: bool = True,
                  ground: Grounding | None = None, first: frozenset | None = None,
                  wanted: frozenset = frozenset(), min_calls: int = 1, calls: tuple = (),
-                 phase: str = "name", name: str | None = None):
+                 phase: str = "name", name: str | None = None, pressed: bool = False):
         self.tools, self.max_calls, self.allow_none = tools, max_calls, allow_none
         self.ground, self.first = ground, first  # `first`: names allowed for the first call
         self.wanted = wanted  # names to call before the decision may end
         self.min_calls = min_calls  # calls before the decision may end
         self.calls, self.phase, self.name = calls, phase, name
+        self.pressed = pressed  # the call being read was asked for by the rules, not the model
 
     def _with(self, **changes):
-        state = {"calls": self.calls, "phase": self.phase, "name": self.name, **changes}
+        state = {"calls": self.calls, "phase": self.phase, "name": self.name,
+                 "pressed": self.pressed, **changes}
         return Decision(self.tools, self.max_calls, self.allow_none, self.ground, self.first,
                         self.wanted, self.min_calls, **state)
 
@@ -929,11 +1027,15 @@ class Decision:
         options = {"\n": "end"}
         if len(self.calls) < self.max_calls and not closing:
             options["; "] = "more"
-            if len(self.calls) < self.min_calls or self.uncalled() or (
-                    self.ground and self.ground.continue_uncovered and
-                    self.ground.asks_for_more(self.calls, self.tools)):
+            if self.must_go_on():
                 del options["\n"]
         return Choice(options, options)
+
+    def must_go_on(self) -> bool:
+        """Whether the decision may not end after its calls so far."""
+        return len(self.calls) < self.min_calls or bool(self.uncalled()) or bool(
+            self.ground and self.ground.continue_uncovered and
+            self.ground.asks_for_more(self.calls, self.tools))
 
     def step(self, ch, closing=False):
         return (PUSH, self, self.child(closing))
@@ -946,11 +1048,15 @@ class Decision:
         if self.phase == "args":
             call = {"name": self.name, "arguments": value}
             if call in self.calls:  # a small model's repetition loop: the decision is over
-                return Done(list(self.calls))
+                return Done(Stalled(self.calls) if self.pressed else list(self.calls))
+            if self.pressed and self.ground and not self.ground.advances(self.calls, call):
+                return Done(Stalled(self.calls))
+            if self.calls and extends(call, self.calls[-1]):  # the last call, better said
+                return self._with(phase="more", calls=self.calls[:-1] + (call,))
             return self._with(phase="more", calls=self.calls + (call,))
         if value == "end":
             return Done(list(self.calls))
-        return self._with(phase="name", name=None)
+        return self._with(phase="name", name=None, pressed=self.must_go_on())
 
     def forced(self, closing=False):
         return self.child(closing).forced(closing)
@@ -1019,6 +1125,16 @@ class Matcher:
                 if kind == DONE_CONSUMED:
                     break
         return Matcher(tuple(stack), result, finished, self.closing)
+
+    @property
+    def calls_made(self) -> int:
+        """The calls a decision has finished so far (0 for other languages)."""
+        top = self.stack[0] if self.stack else None
+        return len(top.calls) if isinstance(top, Decision) else 0
+
+    @property
+    def stalled(self) -> bool:
+        return isinstance(self.result, Stalled)
 
     def closing_mode(self) -> "Matcher":
         return Matcher(self.stack, self.result, self.finished, True)

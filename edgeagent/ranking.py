@@ -16,7 +16,7 @@ import re
 import numpy as np
 
 from .embeddings import Embedder
-from .grammar import name_words, same_word
+from .grammar import name_words, request_tasks, same_word
 from .tools import Tool
 
 
@@ -37,18 +37,6 @@ def request_parts(request: str) -> list[str]:
     through the clause about it, not through the whole text."""
     clauses = [c.strip() for c in _CLAUSE_BREAK.split(request) if len(c.strip()) > 3]
     return [request] + [c for c in clauses if c != request]
-
-
-# Where a request moves on to another task: a new sentence, or "then", "also", "after that".
-_TASK_BREAK = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'])|,?\s+(?:and then|then|and also|also)\s+|"
-                         r",?\s*\b(?:also|then|after that|next|finally|lastly)\b,?\s*",
-                         re.IGNORECASE)
-
-
-def request_tasks(request: str) -> list[str]:
-    """The request's parts that could each be a task of its own ("What was the Treaty of Paris
-    about? Also, what was the importance of Magna Carta?"); coarser than its clauses."""
-    return [p.strip() for p in _TASK_BREAK.split(request) if p and len(p.strip()) > 10]
 
 
 _NAME_FILLER = {"the", "and", "for", "with", "from", "that", "this", "get"}

@@ -90,6 +90,39 @@ def test_a_repeated_call_ends_the_decision():
     one = " area(base=1, height=2)"
     m = Matcher.for_decision(TOOLS, max_calls=8).feed(one + ";" + one)
     assert m.finished and m.result == [{"name": "area", "arguments": {"base": 1, "height": 2}}]
+    assert not m.stalled                      # the model went on by itself
+    asked = Matcher.for_decision(TOOLS, max_calls=8, min_calls=2).feed(one + ";" + one)
+    assert asked.finished and asked.stalled  # the rules asked for another call
+
+
+def test_a_call_that_only_adds_arguments_replaces_the_one_before():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "hits": {"type": "integer"}, "at_bats": {"type": "integer"},
+        "decimals": {"type": "integer"}}, "required": ["hits", "at_bats"]}}])
+    m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
+        "A batting average of 180 hits and 600 at-bats, to 3 decimals")).feed(
+        " f(hits=180, at_bats=600); f(hits=180, at_bats=600, decimals=3)\n")
+    assert m.result == [{"name": "f", "arguments": {"hits": 180, "at_bats": 600, "decimals": 3}}]
+
+
+def test_a_repeat_of_an_asked_for_call_diverges_where_the_model_was_least_sure(model):
+    from edgeagent.decoding import decode
+    from edgeagent.prompt import request_suffix, static_prefix
+    tools = tools_from_definitions([{"name": "distance", "description": "Distance between two "
+        "planets.", "parameters": {"type": "dict", "properties": {
+            "body1": {"type": "string"}, "body2": {"type": "string"}}, "required": [
+            "body1", "body2"]}}])
+    request = "The distance from Earth to Mars. Then the distance from Earth to Saturn."
+    prompt = [model.bos] + model.tokenize(static_prefix(tools) + request_suffix(request))
+    decisions = {}
+    for diverge in (False, True):
+        model.set_prompt(prompt)
+        matcher = Matcher.for_decision(tools, max_calls=4, ground=Grounding(request), min_calls=2)
+        decisions[diverge], _, stats = decode(model, matcher, diverge=diverge)
+    assert decisions[False].stalled and len(decisions[False].result) == 1
+    calls = decisions[True].result  # the model wrote Saturn twice; Mars was left
+    assert len(calls) == 2 and stats.diverged >= 1
+    assert "Mars" in calls[0]["arguments"].values() or "Mars" in calls[1]["arguments"].values()
 
 
 def test_closing_mode_finishes_whatever_is_open():
@@ -377,6 +410,52 @@ def test_a_decision_goes_on_while_the_request_gives_another_choice_or_quote():
     assert alone.feed("\n").finished                          # a tool's name is no value
 
 
+def test_a_decision_goes_on_while_a_task_of_the_request_names_what_no_call_said():
+    tools = _tool(start={"type": "string"}, end={"type": "string"})
+    m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
+        "The fastest route from San Francisco to Palo Alto, then from my office to San Jose")
+    ).feed(' f(start="San Francisco", end="Palo Alto")')
+    assert m.feed("\n") is None                                  # San Jose's task is left
+    assert m.feed('; f(start="Palo Alto", end="San Jose")\n').finished
+
+
+def test_an_asked_for_call_that_adds_nothing_stalls_the_decision():
+    def f(**arguments):
+        return {"name": "f", "arguments": arguments}
+    ground = Grounding("Weather in Berlin and Madrid for 3 days, in Celsius")
+    earlier = [f(city="Berlin", days=3)]
+    assert not ground.advances(earlier, f(city="Berlin", days=4))     # 4 is not stated
+    assert ground.advances(earlier, f(city="Madrid", days=3))         # Madrid is new
+    assert ground.advances(earlier, f(city="Berlin", days=3, unit="Celsius"))
+    tools = _tool(city={"type": "string"}, days={"type": "integer"})
+    m = Matcher.for_decision(tools, max_calls=4, min_calls=2).feed(' f(city="Berlin", days=3)')
+    stalled = m.feed('; f(city="Berlin", days=3)')
+    assert stalled.finished and stalled.stalled and len(stalled.result) == 1
+
+
+def test_a_grounded_string_has_no_dead_end_at_a_quote():
+    import string
+    def dead_ends(m, depth):  # the prefixes from which no character goes on
+        if m.finished:
+            return []
+        nexts = [(c, after) for c in string.printable if (after := m.feed(c)) is not None]
+        if not nexts:
+            return [""]
+        return [c + rest for c, after in nexts if depth for rest in dead_ends(after, depth - 1)]
+    tools = _tool(sequence={"type": "string"}, reference={"type": "string"})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        'Analyze "AGCT" and "AGGT" against the reference "AGCT"'))
+    assert dead_ends(m.feed(' f(sequence="AGCT'), 2) == []            # at its closing quote
+    assert dead_ends(m.feed(' f(sequence="AGCT", reference="AGCT'), 2) == []  # taken: grows
+
+
+def test_a_value_does_not_start_with_a_word_that_frames_the_request():
+    tools = _tool(text={"type": "string"})
+    m = Matcher.for_decision(tools, ground=Grounding("Can you check 'Can you hear me' for me?"))
+    assert m.feed(' f(text="Can you check') is None              # the request's own words
+    assert m.feed(' f(text="Can you hear me")\n').finished       # quoted: a value
+
+
 def test_a_list_of_choices_holds_each_choice_the_request_lists_together():
     tools = _tool(info={"type": "array", "items": {
         "type": "string", "enum": ["Elevation", "Area", "Location"]}})
@@ -395,3 +474,8 @@ def test_a_value_ends_before_a_preposition_or_a_clause_unless_quoted():
     assert m.feed(' f(city="2020, and') is None
     done = m.feed(' f(city="San Francisco", body="meet me in town")\n')
     assert done.result[0]["arguments"] == {"city": "San Francisco", "body": "meet me in town"}
+    assert m.feed(""" f(city="San Francisco", body="meet me in town'""") is None  # past quotes
+    sentences = Matcher.for_decision(_tool(place={"type": "string"}), ground=Grounding(
+        "A day at the beach. Then Mr. Smith came"))
+    assert sentences.feed(' f(place="the beach. Then') is None  # into the next sentence
+    assert sentences.feed(' f(place="Mr. Smith")\n').finished  # an abbreviation ends none

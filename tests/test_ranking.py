@@ -47,10 +47,11 @@ def test_each_clause_about_a_tool_asks_for_a_call_of_it(gate):
 
 
 def test_a_request_of_several_tasks_asks_for_two_calls(gate):
-    from edgeagent.ranking import request_tasks
+    from edgeagent.grammar import request_tasks
     assert request_tasks("What was the Treaty of Paris about? Also, what was the importance "
                          "of Magna Carta in history?") == [
         "What was the Treaty of Paris about?", "what was the importance of Magna Carta in history?"]
+    assert len(request_tasks("The population of elephants in the next 5 years, please.")) == 1
     assert gate("What is the weather forecast in Oslo? Then the forecast for Bergen, "
                 "please.").min_calls == 2
     assert gate("What is the weather forecast in Oslo and Bergen today?").min_calls == 1

@@ -1,0 +1,57 @@
+"""The README's ablation table: each decision technique switched off in turn, one BFCL run each.
+
+Every row is `edgeagent eval bfcl --category all --limit N` with one setting changed through its
+environment variable (the command is printed with the row), run one after another so no two
+model processes share the cores. Prints a Markdown table of accuracy per category.
+
+    .venv/bin/python tools/ablation.py [--data ../shared/bfcl] [--limit 100]
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from edgeagent.bfcl import CATEGORIES, SHARED_DATA
+
+EDGEAGENT = str(Path(sys.executable).with_name("edgeagent"))
+ROWS = [  # (what the row shows, the setting changed)
+    ("all techniques", {}),
+    ("without tool ranking", {"EDGEAGENT_AGENT__RANK_TOOLS": "false"}),
+    ("without grounded required args", {"EDGEAGENT_AGENT__GROUND_REQUIRED_ARGS": "false"}),
+    ("without grounded optional args", {"EDGEAGENT_AGENT__GROUND_OPTIONAL_ARGS": "false"}),
+    ("without continuation rules", {"EDGEAGENT_AGENT__CONTINUE_UNCOVERED": "false"}),
+    ("without divergence", {"EDGEAGENT_AGENT__DIVERGE_REPEATS": "false"}),
+    ("without the clause rule", {"EDGEAGENT_AGENT__CLAUSE_CALL_FLOOR": "1"}),
+    ("without the several-tasks rule", {"EDGEAGENT_AGENT__TASK_CALL_FLOOR": "1"}),
+    ("with 3 examples chosen by similarity", {"EDGEAGENT_AGENT__SIMILAR_EXAMPLES": "3"}),
+]
+
+
+def run(setting: dict, data: str, limit: int) -> dict[str, float]:
+    command = [EDGEAGENT, "eval", "bfcl", "--data", str(data), "--category", "all",
+               "--limit", str(limit), "--out", os.devnull]
+    done = subprocess.run(command, env={**os.environ, **setting}, capture_output=True,
+                          text=True, check=True)
+    summaries = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
+    return {s["category"]: s["accuracy"] for s in summaries}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=SHARED_DATA)
+    parser.add_argument("--limit", type=int, default=100)
+    args = parser.parse_args()
+    print(f"| first {args.limit} of each | " + " | ".join(CATEGORIES) + " |")
+    print("|---|" + "---:|" * len(CATEGORIES))
+    for label, setting in ROWS:
+        accuracy = run(setting, args.data, args.limit)
+        switch = " ".join(f"{k}={v}" for k, v in setting.items())
+        print(f"| {label} | " + " | ".join(f"{accuracy[c]:.0%}" for c in CATEGORIES) + " |"
+              + (f" <!-- {switch} -->" if switch else ""), flush=True)
+
+
+if __name__ == "__main__":
+    main()
