@@ -6,10 +6,11 @@ is the vocabulary filtered (by the characters the grammar allows next). Text the
 (argument names, `=`, quotes, the rest of a tool name once its prefix is unique) is not sampled at
 all: it is tokenized and evaluated in one batch ("jump-forward").
 
-A later call that repeats an earlier one means the model was asked for more than it saw how to
-give: rather than end there, the decoder goes back to the step of that call where the model was
-least sure (the smallest lead of its token over the best other token the grammar allows) and
-takes the other token ("diverging"), so the call varies where the model itself hesitated.
+A call the rules asked for that adds nothing (a repeat: the decision stalls) means the model was
+asked for more than it saw how to give: rather than end there, the decoder goes back to the step
+of that call where the model was least sure (the smallest lead of its token over the best other
+token the grammar allows) and takes the other token ("diverging"), so the call varies where the
+model itself hesitated.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class DecodeStats:
     forced: int = 0         # tokens emitted by jump-forward, evaluated in batches
     rejected_greedy: int = 0  # greedy token refused by the grammar
     full_scans: int = 0     # steps that needed the vocabulary filter
-    diverged: int = 0       # repeated calls decoded again from their least sure step
+    diverged: int = 0       # stalled calls decoded again from their least sure step
     ms: float = 0.0
 
     @property
@@ -85,7 +86,7 @@ def pick_token(logits: np.ndarray, matcher: Matcher, model: LocalModel, stats: D
 
 @dataclass
 class _Step:
-    """A sampled step of a later call: where a repeat of an earlier call may diverge."""
+    """A sampled step of a later call: where that call may diverge if it stalls."""
 
     call: int         # the calls finished before it
     emitted: int      # output tokens before it
@@ -111,7 +112,7 @@ def _least_sure(steps: list[_Step], model: LocalModel):
 def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512, diverge: bool = True
            ) -> tuple[Matcher, str, DecodeStats]:
     """Decode greedily from the model's current state until the matcher finishes; with
-    `diverge`, a decision that would end on a repeated call takes another way instead."""
+    `diverge`, a decision that stalls on a call takes another way instead."""
     start = time.perf_counter()
     stats = DecodeStats()
     prompt = model.evaluated
@@ -155,8 +156,7 @@ def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512, diverge: 
                           model.detokenize(chosen))  # a character spelled in bytes
         if not (diverge and matcher.stalled and stats.diverged < MAX_DIVERGENCES):
             break
-        repeated = [step for step in steps if step.call == len(matcher.result)]
-        found = _least_sure(repeated, model)
+        found = _least_sure([s for s in steps if s.call == len(matcher.result)], model)
         if found is None:
             break
         _, step, tok, matcher = found

@@ -604,7 +604,7 @@ def request_tasks(request: str) -> list[str]:
 
 
 # A name: capitalized words, "of" between them ("Bank of America").
-_NAME = re.compile(r"\b[A-Z][a-zA-Z]+(?:\s+(?:of\s+)?[A-Z][a-zA-Z]+)*")
+_NAME = re.compile(r"\b[A-Z][a-zA-Z]+(?:\s+(?:of\s+)?[A-Z][a-zA-Z]+)*\b")
 
 
 def names_in(text: str) -> list[str]:
@@ -724,6 +724,7 @@ class Grounding:
         return tuple(q for m in _quoted(self.source) if (q := m.group()[1:-1]) not in tool_names)
 
     def for_tools(self, tool_names) -> "Grounding":
+        """This grounding for a catalog of these tools (whose quoted names are no values)."""
         ground = copy.copy(self)
         ground.quoted = self.quoted_values(tool_names)
         return ground
@@ -758,7 +759,7 @@ class Grounding:
         if all(earlier.keys() != arguments.keys() for earlier in same):
             return True
         stated = {r for m in self.in_digits for r in m.readings}
-        if set(numbers_in(arguments)) & stated - set(numbers_in(same)):
+        if set(numbers_in(arguments)) & (stated - set(numbers_in(same))):
             return True
         said = set(strings_in(same))
         if any(v not in said and v.lower() in self.text for v in strings_in(list(arguments.values()))):
@@ -847,7 +848,10 @@ class Grounding:
         return left
 
     def stated_enum(self, schema: dict) -> list:
-        return [v for v in schema["enum"] if str(v).lower() in self.text]
+        """The choices the request says, but for one it says only inside a longer one ("New"
+        in "like new")."""
+        spoken = stated_choices(self.text, tuple(str(v).lower() for v in schema["enum"]))
+        return [v for v, said in zip(schema["enum"], spoken) if said]
 
     def misses_numbers(self, tool: Tool) -> bool:
         """Whether the tool needs a number (a required integer or float) and the text states
@@ -922,6 +926,16 @@ class Grounding:
             stated = [m for m in self.mentions if number_literals([m], schema["type"] == "integer")]
             return bool(stated) and (self.names_argument(name) or bool(labelled(stated, name)))
         return self.names_argument(name)
+
+
+@functools.lru_cache(maxsize=256)
+def stated_choices(text: str, choices: tuple) -> tuple:
+    """For each choice, whether `text` says it somewhere not inside a longer choice; cached,
+    since the decoder builds an enum's frame for every candidate token it tries."""
+    spans = [[m.span() for m in re.finditer(re.escape(c), text)] if c else [] for c in choices]
+    inside = [span for places in spans for span in places]
+    return tuple(any(not any(a <= start and end <= b and (a, b) != (start, end)
+                             for a, b in inside) for start, end in places) for places in spans)
 
 
 def arguments_of(calls) -> list[dict]:

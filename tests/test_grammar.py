@@ -419,6 +419,13 @@ def test_a_decision_goes_on_while_a_task_of_the_request_names_what_no_call_said(
     assert m.feed('; f(start="Palo Alto", end="San Jose")\n').finished
 
 
+def test_a_choice_said_only_inside_a_longer_one_is_not_stated():
+    tools = _tool(condition={"type": "string", "enum": ["New", "Like New", "Used"]})
+    m = Matcher.for_decision(tools, ground=Grounding("A game from 1985 in like new condition"))
+    assert m.feed(' f(condition="New"') is None
+    assert m.feed(' f(condition="Like New")\n').finished
+
+
 def test_an_asked_for_call_that_adds_nothing_stalls_the_decision():
     def f(**arguments):
         return {"name": "f", "arguments": arguments}
