@@ -57,7 +57,8 @@ class AgentSettings(Section):
     ground_optional_args: bool = True    # optional arguments only take values the request states
     ground_required_args: bool = True    # required ones keep to its words and numbers where it has them
     continue_uncovered: bool = True      # another call while the request states an unused number
-    diverge_repeats: bool = True         # a stalled call is decoded again from its least sure step
+    diverge_repeats: bool = False        # a stalled call is decoded again from its least sure
+    # step (measured neutral over all BFCL items; see README)
     similar_examples: int = Field(0, ge=0, le=8)  # worked examples chosen by likeness to the
     # catalog (needs rank_tools); 0: the three fixed ones (measured neutral; see README)
     rank_tools: bool = True              # embeddings rank tools (needs models install use-multilingual)

@@ -24,7 +24,7 @@ ROWS = [  # (what the row shows, the setting changed)
     ("without grounded required args", {"EDGEAGENT_AGENT__GROUND_REQUIRED_ARGS": "false"}),
     ("without grounded optional args", {"EDGEAGENT_AGENT__GROUND_OPTIONAL_ARGS": "false"}),
     ("without continuation rules", {"EDGEAGENT_AGENT__CONTINUE_UNCOVERED": "false"}),
-    ("without divergence", {"EDGEAGENT_AGENT__DIVERGE_REPEATS": "false"}),
+    ("with divergence", {"EDGEAGENT_AGENT__DIVERGE_REPEATS": "true"}),
 ]
 # The ranking's finer switches (CLAUSE_CALL_FLOOR=1, TASK_CALL_FLOOR=1, NAMED_TOOL_FLOOR=1,
 # UNSTATED_NUMBER_CEILING=-1) and SIMILAR_EXAMPLES=3 run the same way: add a row to measure them.
