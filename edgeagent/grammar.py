@@ -790,8 +790,8 @@ class Grounding:
 
     def gives_with_unsaid(self, value, schema: dict, said: str) -> bool:
         """Whether the request gives string `value` among alternatives no call has said: a
-        choice of the schema's next to another stated choice ("Pop ... and Rock"), a quoted
-        text next to another quoted one, or an item of a list ("Seattle and Los Angeles")."""
+        stated choice of the schema's when it states another ("Pop ... Rock"), a quoted text
+        when it quotes another, or an item of a list ("Seattle and Los Angeles")."""
         if not isinstance(value, str):
             return False
         if schema.get("enum"):
