@@ -109,7 +109,7 @@ def _least_sure(steps: list[_Step], model: LocalModel):
     return best
 
 
-def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512, diverge: bool = True
+def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512, diverge: bool = False
            ) -> tuple[Matcher, str, DecodeStats]:
     """Decode greedily from the model's current state until the matcher finishes; with
     `diverge`, a decision that stalls on a call takes another way instead."""
