@@ -115,7 +115,7 @@ def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512, diverge: 
     `diverge`, a decision that stalls on a call takes another way instead."""
     start = time.perf_counter()
     stats = DecodeStats()
-    prompt = model.evaluated
+    prompt = model.evaluated if diverge else []  # where a divergence rewinds to
     pieces: list[str] = []
     emitted: list[int] = []  # the output's tokens, evaluated or pending
     pending: list[int] = []  # chosen but not yet evaluated: a sampled token + forced text

@@ -190,8 +190,11 @@ _QUOTED = re.compile(r"(?<!\w)'.+?'(?!\w)|\"[^\"]+\"")
 
 def breaks_at(text: str, at: int) -> bool:
     """Whether a value taken from `text` ends at `at`: a break follows outside quotes."""
-    return _BREAK.match(text, at) is not None and not any(
-        m.start() < at < m.end() for m in _quoted(text))
+    return _BREAK.match(text, at) is not None and not _in_quotes(text, at)
+
+
+def _in_quotes(text: str, at: int) -> bool:
+    return any(m.start() < at < m.end() for m in _quoted(text))
 
 
 def leaves_quotes(text: str, start: int, end: int) -> bool:
@@ -224,8 +227,7 @@ def word_starts(part: str, text: str) -> Iterator[int]:
 def _frames(text: str, at: int) -> bool:
     """Whether the word at `at` frames the request ("Can you ...") outside quotes."""
     word = _WORD.match(text, at)
-    return bool(word) and word.group().lower() in _FRAMING and not any(
-        m.start() < at < m.end() for m in _quoted(text))
+    return bool(word) and word.group().lower() in _FRAMING and not _in_quotes(text, at)
 
 
 _WORD = re.compile(r"[\w']+")
@@ -762,7 +764,7 @@ class Grounding:
         if set(numbers_in(arguments)) & (stated - set(numbers_in(same))):
             return True
         said = set(strings_in(same))
-        if any(v not in said and v.lower() in self.text for v in strings_in(list(arguments.values()))):
+        if any(v not in said and v.lower() in self.text for v in strings_of(call)):
             return True
         return any(isinstance(v, bool) and all(earlier.get(k) != v for earlier in same)
                    for k, v in arguments.items())
@@ -771,10 +773,9 @@ class Grounding:
         """Whether the last call took a name the request says, and a task of the request
         ("..., then from Palo Alto to San Jose") names something no call has said and holds
         none of the calls' strings."""
-        if not any(v.lower() in self.names
-                   for v in strings_in(list(calls[-1]["arguments"].values()))):
+        if not any(v.lower() in self.names for v in strings_of(calls[-1])):
             return False
-        values = [v.lower() for call in calls for v in strings_in(list(call["arguments"].values()))]
+        values = [v.lower() for call in calls for v in strings_of(call)]
         said = said_in(calls)
         return any(not any(words_within(v, task) for v in values) and
                    any(n not in said for n in names) for task, names in self.named_tasks)
@@ -879,7 +880,8 @@ class Grounding:
         if schema.get("enum"):
             stated = self.stated_enum(schema)
             # a later call of the tool takes a stated choice no call has said, while one is left
-            varied = [v for v in stated if v not in self.listed(name, schema, used)]
+            listed = self.listed(name, schema, used)
+            varied = [v for v in stated if v not in listed]
             return value_frame({**schema, "enum": varied or stated or schema["enum"]})
         kind = schema.get("type")
         if kind in ("integer", "number"):
@@ -944,8 +946,12 @@ def arguments_of(calls) -> list[dict]:
 
 def said_in(calls) -> str:
     """The string values of these calls, lower-cased, in one text."""
-    return " ".join(v for call in calls for v in strings_in(list(call["arguments"].values()))
-                    ).lower()
+    return " ".join(v for call in calls for v in strings_of(call)).lower()
+
+
+def strings_of(call: dict) -> list[str]:
+    """The strings in a call's argument values (not its argument names)."""
+    return strings_in(list(call["arguments"].values()))
 
 
 def strings_in(value) -> list[str]:
@@ -1000,7 +1006,7 @@ class Decision:
     """The top frame: `name(args)` calls separated by `; `, ended by a newline; or `none`."""
 
     __slots__ = ("tools", "max_calls", "allow_none", "ground", "first", "wanted", "min_calls",
-                 "calls", "phase", "name", "pressed")
+                 "calls", "phase", "name", "pressed", "_goes_on")
 
     def __init__(self, tools: dict[str, Tool], max_calls: int = 1, allow_none: bool = True,
                  ground: Grounding | None = None, first: frozenset | None = None,
@@ -1012,6 +1018,7 @@ class Decision:
         self.min_calls = min_calls  # calls before the decision may end
         self.calls, self.phase, self.name = calls, phase, name
         self.pressed = pressed  # the call being read was asked for by the rules, not the model
+        self._goes_on: bool | None = None  # must_go_on, once asked
 
     def _with(self, **changes):
         state = {"calls": self.calls, "phase": self.phase, "name": self.name,
@@ -1046,10 +1053,13 @@ class Decision:
         return Choice(options, options)
 
     def must_go_on(self) -> bool:
-        """Whether the decision may not end after its calls so far."""
-        return len(self.calls) < self.min_calls or bool(self.uncalled()) or bool(
-            self.ground and self.ground.continue_uncovered and
-            self.ground.asks_for_more(self.calls, self.tools))
+        """Whether the decision may not end after its calls so far; kept, since the decoder
+        asks at every candidate token it tries after a call."""
+        if self._goes_on is None:
+            self._goes_on = len(self.calls) < self.min_calls or bool(self.uncalled()) or bool(
+                self.ground and self.ground.continue_uncovered and
+                self.ground.asks_for_more(self.calls, self.tools))
+        return self._goes_on
 
     def step(self, ch, closing=False):
         return (PUSH, self, self.child(closing))
