@@ -15,7 +15,7 @@ from .grammar import NO_CALL, Choice, Grounding, Matcher, format_call
 from .llm import ContextOverflowError, LocalModel
 from .prefix_cache import PrefixCache
 from .ranking import ToolRanker, names_tool
-from .prompt import request_suffix, static_prefix
+from .prompt import request_suffix, static_parts
 from .tools import (Permission, PermissionDeniedError, Tool, ToolError, ToolRegistry,
                     run_tool)
 
@@ -79,25 +79,28 @@ class Agent:
         self.registry = registry or ToolRegistry()
         self.prefix_cache = prefix_cache
         self.memory = memory  # edgeagent.memory.Memory, for the full loop (ask, chat, daemon)
-        self._prefix_tokens: dict[str, list[int]] = {}
+        self._prefix_tokens: dict[tuple[str, str], tuple[list[int], int]] = {}
 
     # -- prompt -----------------------------------------------------------------------------
-    def prefix_tokens(self, tools: list[Tool]) -> list[int]:
+    def prefix_tokens(self, tools: list[Tool]) -> tuple[list[int], int]:
+        """The static prefix's tokens, and where its part before the catalog ends."""
         k = self.settings.similar_examples if self.ranker else 0
-        text = static_prefix(tools, examples.choose(self.ranker, tools, k))
-        if text not in self._prefix_tokens:
+        parts = static_parts(tools, examples.choose(self.ranker, tools, k))
+        if parts not in self._prefix_tokens:
             if len(self._prefix_tokens) > 16:
                 self._prefix_tokens.clear()
-            self._prefix_tokens[text] = [self.model.bos] + self.model.tokenize(text)
-        return self._prefix_tokens[text]
+            head = [self.model.bos] + self.model.tokenize(parts[0])
+            self._prefix_tokens[parts] = head + self.model.tokenize(parts[1]), len(head)
+        return self._prefix_tokens[parts]
 
     def prompt(self, tools: list[Tool], request: str, history=(), context: str = ""):
         """The prompt's tokens with its static prefix put in the KV cache the cheapest way;
-        also the prefix length and how it got there (None without a prefix cache)."""
-        prefix = self.prefix_tokens(tools)
-        restored = self.prefix_cache.ensure(prefix) if self.prefix_cache else None
+        also where its parts end (instructions, catalog) and how the prefix got there (None
+        without a prefix cache)."""
+        prefix, head = self.prefix_tokens(tools)
+        restored = self.prefix_cache.ensure(prefix, (head,)) if self.prefix_cache else None
         suffix = self.model.tokenize(request_suffix(request, history, context))
-        return prefix + suffix, len(prefix), restored
+        return prefix + suffix, (head, len(prefix)), restored
 
     # -- one decision -----------------------------------------------------------------------
     def plan(self, request: str, tools: list[Tool] | None = None,
@@ -113,10 +116,10 @@ class Agent:
                                 "prefill_ms": 0.0, "decode_ms": 0.0},
                         tokens={"prompt": 0, "completion": 0, "cached": 0, "forced": 0},
                         prefix="skipped")
-        prompt, prefix_len, restored = self.prompt(tools, request, history, context)
-        prefill = self.model.set_prompt(prompt)
+        prompt, marks, restored = self.prompt(tools, request, history, context)
+        prefill = self.model.set_prompt(prompt, marks)
         prefix_ms = restored.ms if restored else 0.0
-        prefilled_now = prefix_len if restored and restored.source == "prefill" else 0
+        prefilled_now = marks[-1] if restored and restored.source == "prefill" else 0
         matcher, text, stats = self.decide(ground_text, tools, gate)
         calls = matcher.result
         by_name = {t.name: t for t in tools}

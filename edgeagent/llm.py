@@ -10,6 +10,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 import psutil
@@ -63,6 +64,7 @@ class LocalModel:
         self._piece_buf = ctypes.create_string_buffer(256)
         self._token_cache: dict[int, str | None] = {}
         self._by_first_char: dict[str, np.ndarray] | None = None
+        self._starts: list[int] = []  # where each batch series of the KV began
 
     # -- tokens -----------------------------------------------------------------------------
     def tokenize(self, text: str, bos: bool = False) -> list[int]:
@@ -106,27 +108,60 @@ class LocalModel:
     def evaluated(self) -> list[int]:
         return self.llama.input_ids[: self.llama.n_tokens].tolist()
 
-    def set_prompt(self, tokens: list[int]) -> EvalStats:
+    def forget(self) -> None:
+        """Drop the KV cache: the next prompt is evaluated from its first token."""
+        self.llama.n_tokens = 0
+        self._starts = []
+
+    def set_prompt(self, tokens: list[int], marks: Sequence[int] = ()) -> EvalStats:
         """Make the KV cache hold exactly `tokens`, evaluating only what differs from what is
-        already there; the logits of the last token are then ready."""
+        already there; the logits of the last token are then ready.
+
+        With `marks` (positions in `tokens`, such as where the static prefix ends), the prompt
+        is evaluated the same way whatever was evaluated before: one batch series from each mark
+        to the next, and the KV is reused only up to a mark it was built to the same way.
+        llama.cpp's results shift a little with how tokens are batched, enough to change a
+        close decision, so the same prompt then always gets the same decision."""
         if len(tokens) >= self.n_ctx:
             raise ContextOverflowError(
                 f"prompt of {len(tokens)} tokens does not fit the context of {self.n_ctx} "
                 "(raise model.n_ctx or use fewer tools)")
         start = time.perf_counter()
+        if marks:
+            cuts = [0, *sorted(m for m in set(marks) if 0 < m < len(tokens))]
+            keep = max(at for at in cuts if self.reusable(tokens, cuts, at))
+        else:
+            cuts, keep = [0], min(self._common(tokens), len(tokens) - 1)
+        self._truncate(keep)
+        for at, end in zip(cuts, [*cuts[1:], len(tokens)]):
+            if end > keep:
+                self.append(tokens[max(at, keep):end])
+        return EvalStats(len(tokens), keep, (time.perf_counter() - start) * 1000)
+
+    def reusable(self, tokens: list[int], cuts: list[int], at: int) -> bool:
+        """Whether the KV's first `at` tokens are `tokens[:at]`, evaluated in batch series
+        that started exactly at `cuts` (and one ended at `at`)."""
+        starts = [s for s in self._starts if s < self.llama.n_tokens]
+        return at == 0 or (self._common(tokens) >= at and
+                           [s for s in starts if s < at] == [c for c in cuts if c < at] and
+                           (at in starts or at == self.llama.n_tokens))
+
+    def _common(self, tokens: list[int]) -> int:
         have = self.llama.input_ids[: self.llama.n_tokens]
-        common = 0
-        limit = min(len(have), len(tokens))
+        common, limit = 0, min(len(have), len(tokens))
         while common < limit and have[common] == tokens[common]:
             common += 1
-        common = min(common, len(tokens) - 1)  # re-evaluate at least one token for its logits
-        self.llama.n_tokens = common
-        self.llama.eval(tokens[common:])
-        return EvalStats(len(tokens), common, (time.perf_counter() - start) * 1000)
+        return common
+
+    def _truncate(self, n: int) -> None:
+        self.llama.n_tokens = n
+        self._starts = [s for s in self._starts if s < n]
 
     def append(self, tokens: list[int]) -> None:
         if self.llama.n_tokens + len(tokens) >= self.n_ctx:
             raise ContextOverflowError(f"output does not fit the context of {self.n_ctx}")
+        self._starts = [s for s in self._starts if s < self.llama.n_tokens]
+        self._starts.append(self.llama.n_tokens)
         self.llama.eval(tokens)
 
     def logits(self) -> np.ndarray:
@@ -142,15 +177,17 @@ class LocalModel:
         n = llama_cpp.llama_state_get_data(ctx, buf, size)
         return ctypes.string_at(buf, n)
 
-    def load_state_bytes(self, data: bytes, tokens: list[int]) -> None:
-        """Restore a snapshot taken when the KV held exactly `tokens`."""
+    def load_state_bytes(self, data: bytes, tokens: list[int], marks: Sequence[int] = ()) -> None:
+        """Restore a snapshot taken when the KV held exactly `tokens`, evaluated by
+        `set_prompt(tokens, marks)`."""
         ctx = self.llama._ctx.ctx
         buf = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
         if llama_cpp.llama_state_set_data(ctx, buf, len(data)) != len(data):
-            self.llama.n_tokens = 0
+            self.forget()
             raise RuntimeError("llama.cpp rejected the state snapshot")
         self.llama.input_ids[: len(tokens)] = tokens
         self.llama.n_tokens = len(tokens)
+        self._starts = [0, *sorted(m for m in set(marks) if 0 < m < len(tokens))]
 
 
 class ContextOverflowError(RuntimeError):

@@ -26,9 +26,10 @@ RAM_ENTRIES = 4
 DISK_ENTRIES = 16  # each is a few MB to a few tens of MB; an SD card is small
 
 
-def prefix_key(model_id: str, tokens: list[int]) -> str:
+def prefix_key(model_id: str, tokens: list[int], marks: tuple[int, ...] = ()) -> str:
     digest = hashlib.sha256(model_id.encode())
     digest.update(b"\0" + ",".join(map(str, tokens)).encode())
+    digest.update(b"\0" + ",".join(map(str, marks)).encode())
     return digest.hexdigest()[:32]
 
 
@@ -46,28 +47,29 @@ class PrefixCache:
         self.ram: OrderedDict[str, bytes] = OrderedDict()
         self.uses: OrderedDict[str, int] = OrderedDict()
 
-    def ensure(self, prefix: list[int]) -> PrefixResult:
-        """Make the model's KV start with `prefix`, by the cheapest way available."""
+    def ensure(self, prefix: list[int], marks: tuple[int, ...] = ()) -> PrefixResult:
+        """Make the model's KV start with `prefix`, evaluated as `set_prompt(prefix, marks)`
+        would, by the cheapest way available."""
         start = time.perf_counter()
-        result = self._ensure(prefix)
+        result = self._ensure(prefix, marks)
         result.ms = (time.perf_counter() - start) * 1000
         return result
 
-    def _ensure(self, prefix: list[int]) -> PrefixResult:
-        key = prefix_key(self.model.identity, prefix)
+    def _ensure(self, prefix: list[int], marks: tuple[int, ...]) -> PrefixResult:
+        key = prefix_key(self.model.identity, prefix, marks)
         self.uses[key] = self.uses.pop(key, 0) + 1
         if len(self.uses) > 256:
             self.uses.popitem(last=False)
-        if self.model.evaluated[:len(prefix)] == prefix:
+        if self.model.reusable(prefix, [0, *marks], len(prefix)):
             result = PrefixResult("kv", len(prefix))
         elif key in self.ram:
             self.ram.move_to_end(key)
-            self.model.load_state_bytes(self.ram[key], prefix)
+            self.model.load_state_bytes(self.ram[key], prefix, marks)
             result = PrefixResult("ram", len(prefix))
-        elif (state := self._read(key)) is not None and self._load(key, state, prefix):
+        elif (state := self._read(key)) is not None and self._load(key, state, prefix, marks):
             return PrefixResult("disk", len(prefix))
         else:
-            self.model.set_prompt(prefix)  # reuses whatever start it shares with the KV
+            self.model.set_prompt(prefix, marks)
             self._remember(key, self.model.state_bytes())
             result = PrefixResult("prefill", len(prefix))
         # A prefix goes to disk when it is used again: a catalog that comes back is worth
@@ -77,9 +79,9 @@ class PrefixCache:
             self._write(key, self.ram[key])
         return result
 
-    def _load(self, key: str, state: bytes, prefix: list[int]) -> bool:
+    def _load(self, key: str, state: bytes, prefix: list[int], marks: tuple[int, ...]) -> bool:
         try:
-            self.model.load_state_bytes(state, prefix)
+            self.model.load_state_bytes(state, prefix, marks)
         except RuntimeError:
             self._discard(key)
             return False

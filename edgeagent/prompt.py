@@ -47,11 +47,15 @@ def render_tool(tool: Tool) -> str:
     return "\n".join(lines)
 
 
-def static_prefix(tools: list[Tool], examples: list[Example] = DEFAULT) -> str:
-    """Instructions, worked examples with tools of their own, then the real catalog: the
-    catalog (and its KV state) can change without changing the text before it."""
+def static_parts(tools: list[Tool], examples: list[Example] = DEFAULT) -> tuple[str, str]:
+    """Instructions with worked examples that have tools of their own, then the real
+    catalog: the catalog (and its KV state) can change without changing the text before it."""
     catalog = "\n".join(render_tool(t) for t in tools)
-    return f"{INSTRUCTIONS}\n{render(examples)}Tools:\n{catalog}\n\n"
+    return f"{INSTRUCTIONS}\n{render(examples)}", f"Tools:\n{catalog}\n\n"
+
+
+def static_prefix(tools: list[Tool], examples: list[Example] = DEFAULT) -> str:
+    return "".join(static_parts(tools, examples))
 
 
 def request_suffix(request: str, history: list[tuple[str, str]] = (), context: str = "") -> str:
@@ -70,4 +74,4 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-__all__ = ["static_prefix", "request_suffix", "render_tool", "NO_CALL"]
+__all__ = ["static_parts", "static_prefix", "request_suffix", "render_tool", "NO_CALL"]

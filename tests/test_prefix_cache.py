@@ -3,6 +3,7 @@ file is corrupt, truncated or made for another model or catalog."""
 
 import json
 
+import numpy as np
 import pytest
 
 from edgeagent.agent import Agent
@@ -23,7 +24,7 @@ REQUEST = "Give the basil 200 ml of water."
 def fresh(model, settings, tmp_path):
     """An agent whose model KV is empty, with a prefix cache in a temporary directory."""
     def make():
-        model.llama.n_tokens = 0
+        model.forget()
         return Agent(model, settings.agent, prefix_cache=PrefixCache(model, tmp_path))
     return make
 
@@ -89,3 +90,20 @@ def test_changed_catalog_gets_its_own_state(fresh, tmp_path):
     assert agent.plan(REQUEST, changed).prefix == "prefill"
     agent.plan(REQUEST, changed)
     assert len(list(tmp_path.glob("*.state"))) == 2
+
+
+def test_a_prompt_gets_the_same_logits_whatever_the_kv_held_before(model):
+    """llama.cpp's numbers shift with how tokens are batched; with marks, the KV is reused only
+    where it was built the same way, so the logits are bit-identical to a cold evaluation."""
+    head = [model.bos] + model.tokenize("Tools and their calls, one line each.\n" * 20)
+    one = head + model.tokenize("Request: water the basil\nCall:")
+    other = head + model.tokenize("Request: open the window in the kitchen\nCall:")
+    model.forget()
+    model.set_prompt(one, marks=(len(head),))
+    cold = model.logits().copy()
+    model.forget()
+    model.set_prompt(other[:len(head) + 3])  # a KV built another way that shares the head
+    model.set_prompt(one, marks=(len(head),))
+    assert np.array_equal(model.logits(), cold)
+    model.set_prompt(one, marks=(len(head),))  # the same prompt again, straight from the KV
+    assert np.array_equal(model.logits(), cold)

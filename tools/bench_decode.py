@@ -97,7 +97,7 @@ def time_to_decision(settings, model, items, sizes, repeat: int) -> list[tuple]:
         tools = tools_from_definitions([i["function"] for i in items[:size]])
         requests = [i["request"] for i in items[:repeat]]
         with tempfile.TemporaryDirectory() as state_dir:
-            model.llama.n_tokens = 0  # forget any KV: a cold start for this catalog
+            model.forget()  # forget any KV: a cold start for this catalog
             agent = Agent(model, settings.agent, prefix_cache=PrefixCache(model, Path(state_dir)))
             cold = agent.plan(requests[0], tools)
             warm = [agent.plan(r, tools).timing["total_ms"] for r in requests]
@@ -125,7 +125,7 @@ def overhead(model, agent, items, repeat: int) -> tuple[float, float]:
         model.llama.create_completion(prompt, max_tokens=plan.tokens["completion"],
                                       temperature=0.0)
         raw.append((time.perf_counter() - start) * 1000)
-        model.llama.n_tokens = 0
+        model.forget()
     return statistics.median(ours), statistics.median(raw)
 
 
