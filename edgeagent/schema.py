@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-# Python-style names seen in function docs (BFCL, hand-written catalogs) -> JSON-schema types.
+# Python-style names seen in function docs (BFCL, hand-written catalogs), and the Java and
+# JavaScript ones of BFCL's Java/JavaScript docs -> JSON-schema types.
 _TYPE_ALIASES = {
     "dict": "object",
     "object": "object",
@@ -20,6 +21,9 @@ _TYPE_ALIASES = {
     "int": "integer",
     "integer": "integer",
     "long": "integer",
+    "byte": "integer",
+    "short": "integer",
+    "bigint": "integer",
     "str": "string",
     "string": "string",
     "char": "string",
@@ -29,6 +33,11 @@ _TYPE_ALIASES = {
     "tuple": "array",
     "array": "array",
     "set": "array",
+    "arraylist": "array",
+    "queue": "array",
+    "stack": "array",
+    "hashmap": "object",
+    "hashtable": "object",
     "null": "null",
     "none": "null",
     "any": None,

@@ -20,6 +20,17 @@ def test_python_type_names_are_read_as_json_schema():
     assert props["d"]["type"] == "object"
 
 
+def test_java_and_javascript_type_names_are_read_as_json_schema():
+    schema = normalize_schema({"type": "dict", "properties": {
+        "s": {"type": "String"}, "n": {"type": "long"}, "b": {"type": "Boolean"},
+        "xs": {"type": "ArrayList", "items": {"type": "short"}}, "m": {"type": "HashMap"},
+        "big": {"type": "Bigint"}}})
+    assert {name: sub["type"] for name, sub in schema["properties"].items()} == {
+        "s": "string", "n": "integer", "b": "boolean", "xs": "array", "m": "object",
+        "big": "integer"}
+    assert schema["properties"]["xs"]["items"] == {"type": "integer"}
+
+
 def test_bad_schemas_are_named():
     with pytest.raises(SchemaError, match="unknown type"):
         normalize_schema({"type": "weird"})
