@@ -14,7 +14,7 @@ from .decoding import DecodeError, DecodeStats, decode, generate_text
 from .grammar import NO_CALL, Choice, Grounding, Matcher, format_call
 from .llm import ContextOverflowError, LocalModel
 from .prefix_cache import PrefixCache
-from .ranking import ToolRanker, names_tool
+from .ranking import ToolRanker, names_tool, shared_words
 from .prompt import request_suffix, static_parts
 from .tools import (Permission, PermissionDeniedError, Tool, ToolError, ToolRegistry,
                     run_tool)
@@ -139,7 +139,8 @@ class Agent:
     def gate(self, request: str, tools: list[Tool], ground_text: str | None = None
              ) -> Gate | None:
         """What the tool ranking allows for this request; None when no tool fits it. A tool
-        fits when it is near the request, or fairly near and the request says its name's words;
+        fits when it is near the request, or fairly near and the request says its name's words
+        or some distinctive words of its definition;
         one that is only fairly near and needs a number that `ground_text` (default: the
         request) does not state does not fit: its call would have to invent the number."""
         if self.ranker is None or not tools:
@@ -148,7 +149,8 @@ class Agent:
         similarities = self.ranker.similarities(request, tools)
         scores = similarities.max(axis=0)
         best, best_tool = float(scores.max()), tools[int(scores.argmax())]
-        named = best >= s.named_tool_floor and names_tool(request, best_tool)
+        named = best >= s.named_tool_floor and names_tool(request, best_tool) or \
+            best >= s.shared_word_floor and len(shared_words(request, best_tool)) >= s.shared_words
         if best < s.relevance_floor and not named:
             return None
         if best < s.unstated_number_ceiling and \

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import math
 import re
 from typing import Any, Iterable, Iterator, NamedTuple
@@ -367,9 +368,13 @@ class Fields:
 
     def _frame(self, j: int):
         name, schema, required = self.fields[j]
-        if self._grounded(required):
-            return self.ground.frame(schema, [v for _, v in self.values], name=name)
-        return value_frame(schema)
+        if not self._grounded(required):
+            return value_frame(schema)
+        if not required and schema.get("type") == "string" and not schema.get("enum") and \
+                not self.ground.names_argument(name):
+            # offered for a value its description names ("could be 'IMAX', '2D'"): that value
+            return value_frame({"enum": self.ground.described_choices(schema)})
+        return self.ground.frame(schema, [v for _, v in self.values], name=name)
 
     def key_choice(self, closing=False) -> Choice:
         opener, first, nxt, close = self.STYLES[self.style]
@@ -861,6 +866,16 @@ class Grounding:
             kind in ("integer", "number") for _, schema, required in fields_of(tool.parameters)
             if required and (kind := schema.get("type")))
 
+    def described_choices(self, schema: dict) -> list[str]:
+        """The values the argument's description names that the request says as words, in
+        the request's spelling ("IMAX" for "could be 'IMAX', '2D', '3D'")."""
+        out = []
+        for value in described_values(str(schema.get("description", ""))):
+            m = re.search(r"(?<!\w)" + re.escape(value) + r"(?!\w)", self.source, re.IGNORECASE)
+            if m:
+                out.append(m.group())
+        return list(dict.fromkeys(out))
+
     def names_argument(self, name: str) -> bool:
         return any(w in self.text for w in name_words(name))
 
@@ -927,7 +942,8 @@ class Grounding:
         if schema.get("type") in ("integer", "number"):
             stated = [m for m in self.mentions if number_literals([m], schema["type"] == "integer")]
             return bool(stated) and (self.names_argument(name) or bool(labelled(stated, name)))
-        return self.names_argument(name)
+        return self.names_argument(name) or (schema.get("type") in ("string", "array") and
+                                             bool(self.described_choices(schema)))
 
 
 @functools.lru_cache(maxsize=256)
@@ -938,6 +954,26 @@ def stated_choices(text: str, choices: tuple) -> tuple:
     inside = [span for places in spans for span in places]
     return tuple(any(not any(a <= start and end <= b and (a, b) != (start, end)
                              for a, b in inside) for start, end in places) for places in spans)
+
+
+# Where a description lists the values it expects ("e.g. 'IMAX', '2D'", "such as vegan,
+# gluten-free", "either major or minor"): up to the sentence's end, a parenthesis or "etc".
+_OFFERS = re.compile(r"\b(?:e\.g\.?|eg\.|i\.e\.|such as|like|for example|for instance|could be|"
+                     r"can be|one of|either|options are)[:,]?\s+(.+?)(?=\.\s|\.$|\)|;|\betc\b|$)",
+                     re.IGNORECASE)
+_OFFER_ITEMS = re.compile(r",|\bor\b|\band\b|/")
+_DESCRIBED_QUOTE = re.compile(r"(?<!\w)'([^']{1,30})'(?!\w)|\"([^\"]{1,30})\"")
+
+
+@functools.lru_cache(maxsize=1024)
+def described_values(description: str) -> tuple:
+    """The values a description names as examples or choices: quoted ones, and the short
+    items listed after "e.g.", "such as", "could be", "either" and the like."""
+    found = [a or b for a, b in _DESCRIBED_QUOTE.findall(description)]
+    for m in _OFFERS.finditer(description):
+        found += [item for part in _OFFER_ITEMS.split(m.group(1))
+                  if (item := part.strip(" '\"")) and len(item.split()) <= 3]
+    return tuple(dict.fromkeys(found))
 
 
 def arguments_of(calls) -> list[dict]:
@@ -984,6 +1020,14 @@ def fields_of(schema: dict) -> tuple:
     required = set(schema.get("required", []))
     return tuple((name, sub, name in required)
                  for name, sub in schema.get("properties", {}).items())
+
+
+def repeats(call: dict, earlier: dict) -> bool:
+    """Whether `call` is `earlier` again, or its values in other places ("from EUR to CAD",
+    then "from CAD to EUR" for a request that asked one way)."""
+    def values(c):
+        return sorted(json.dumps(v, sort_keys=True) for v in c["arguments"].values())
+    return call["name"] == earlier["name"] and (call == earlier or values(call) == values(earlier))
 
 
 def extends(call: dict, earlier: dict) -> bool:
@@ -1071,7 +1115,7 @@ class Decision:
             return self._with(phase="args", name=value)
         if self.phase == "args":
             call = {"name": self.name, "arguments": value}
-            if call in self.calls:  # a small model's repetition loop: the decision is over
+            if any(repeats(call, c) for c in self.calls):  # a small model's loop: it is over
                 return Done(Stalled(self.calls) if self.pressed else list(self.calls))
             if self.pressed and self.ground and not self.ground.advances(self.calls, call):
                 return Done(Stalled(self.calls))

@@ -50,6 +50,26 @@ def names_tool(request: str, tool: Tool) -> bool:
     return bool(words) and all(any(same_word(w, s) for s in said) for w in words)
 
 
+# Words that say little about which tool a request wants: requests of every kind ask to
+# "find", "calculate" or "provide" something.
+_GENERIC = frozenset("about after also based before calculate compute could determine does "
+                     "find from function get give given have help into like list need number "
+                     "over please provide search should show that their there these this "
+                     "under using value want what when where which will with would your".split())
+
+
+def shared_words(request: str, tool: Tool) -> list[str]:
+    """The request's distinctive words (four letters or more, not generic) that the tool's
+    name, description or argument names say ("precipitation" of ecology_data.precipitation_stats)."""
+    own = [w for w in re.findall(r"[a-z]+", " ".join(
+        [*name_words(tool.name), tool.description.lower(),
+         *(w for p in tool.parameters.get("properties", {}) for w in name_words(p))]))
+        if len(w) >= 4]
+    said = dict.fromkeys(w for w in re.findall(r"[a-z]+", request.lower())
+                         if len(w) >= 4 and w not in _GENERIC)
+    return [w for w in said if any(same_word(w, o) for o in own)]
+
+
 class ToolRanker:
     def __init__(self, embedder: Embedder):
         self.embedder = embedder

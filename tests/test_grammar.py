@@ -93,6 +93,8 @@ def test_a_repeated_call_ends_the_decision():
     assert not m.stalled                      # the model went on by itself
     asked = Matcher.for_decision(TOOLS, max_calls=8, min_calls=2).feed(one + ";" + one)
     assert asked.finished and asked.stalled  # the rules asked for another call
+    swapped = Matcher.for_decision(TOOLS, max_calls=8).feed(one + "; area(base=2, height=1)")
+    assert swapped.finished and len(swapped.result) == 1  # the same values in other places
 
 
 def test_a_call_that_only_adds_arguments_replaces_the_one_before():
@@ -486,3 +488,18 @@ def test_a_value_ends_before_a_preposition_or_a_clause_unless_quoted():
         "A day at the beach. Then Mr. Smith came"))
     assert sentences.feed(' f(place="the beach. Then') is None  # into the next sentence
     assert sentences.feed(' f(place="Mr. Smith")\n').finished  # an abbreviation ends none
+
+
+def test_an_optional_argument_is_given_a_value_its_description_names():
+    tools = tools_from_definitions([{"name": "movies", "parameters": {"type": "dict",
+        "properties": {"city": {"type": "string"}, "format": {
+            "type": "string", "description": "Format of movies, could be 'IMAX', '2D' etc."},
+            "diet": {"type": "string", "description": "A diet, such as vegan or keto."}},
+        "required": ["city"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding("Find imax movies in Seattle"))
+    after_city = m.feed(' movies(city="Seattle"')
+    assert after_city.feed(', diet=') is None              # the request names no diet
+    assert after_city.feed(', format="Seattle"') is None   # only the value it names
+    assert after_city.feed(', format="imax")\n').finished  # in the request's spelling
+    plain = Matcher.for_decision(tools, ground=Grounding("Find movies in Seattle"))
+    assert plain.feed(' movies(city="Seattle", format=') is None
