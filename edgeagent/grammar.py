@@ -364,7 +364,8 @@ class Fields:
     def _offered(self, j: int) -> bool:
         """Whether optional field j may be given (grounded: only when the request states it)."""
         name, schema, _ = self.fields[j]
-        return not self._grounded(False) or self.ground.states(schema, name)
+        return not self._grounded(False) or self.ground.states(schema, name,
+                                                                [v for _, v in self.values])
 
     def _frame(self, j: int):
         name, schema, required = self.fields[j]
@@ -614,6 +615,18 @@ def request_tasks(request: str) -> list[str]:
 _NAME = re.compile(r"\b[A-Z][a-zA-Z]+(?:\s+(?:of\s+)?[A-Z][a-zA-Z]+)*\b")
 
 
+# A code: letters and digits in one word ("XY1234", "BRCA2", "C6H12O6"), not a number with
+# its unit ("5ft", "100mg") or a size ("12x18").
+_CODE = re.compile(r"(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[^\W\d_])"
+                   r"(?![\d.,]+[^\W\d_]+(?![\w-]))(?!\d+x\d+(?![\w-]))"
+                   r"(?!\d+(?:\.\d+)?[eE]-?\d+(?![\w-]))\w[\w-]*\w(?![\w-])")
+
+
+def codes_in(text: str) -> list[str]:
+    """The codes the request gives, each once."""
+    return list(dict.fromkeys(m.group() for m in _CODE.finditer(text)))
+
+
 def names_in(text: str) -> list[str]:
     """The names a text says (lower-cased), but for the capitalized word that starts it or one
     of its sentences."""
@@ -720,6 +733,7 @@ class Grounding:
         self.earlier: tuple = ()  # the decision's calls before the one being read
         self.tool = ""  # the tool of the call being read
         self.quoted: tuple = self.quoted_values()
+        self.codes = codes_in(request)
         tasks = request_tasks(request)
         self.names = names_in(request)
         self.named_tasks = [(task.lower(), names) for task in tasks if len(tasks) > 1
@@ -778,8 +792,8 @@ class Grounding:
         """Whether the last call took a name the request says, and a task of the request
         ("..., then from Palo Alto to San Jose") names something no call has said and holds
         none of the calls' strings."""
-        if not any(v.lower() in self.names for v in strings_of(calls[-1])):
-            return False
+        if not any(words_within(n, v.lower()) for v in strings_of(calls[-1]) for n in self.names):
+            return False  # ("the Treaty of Paris" holds a name)
         values = [v.lower() for call in calls for v in strings_of(call)]
         said = said_in(calls)
         return any(not any(words_within(v, task) for v in values) and
@@ -797,7 +811,8 @@ class Grounding:
     def gives_with_unsaid(self, value, schema: dict, said: str) -> bool:
         """Whether the request gives string `value` among alternatives no call has said: a
         stated choice of the schema's when it states another ("Pop ... Rock"), a quoted text
-        when it quotes another, or an item of a list ("Seattle and Los Angeles")."""
+        when it quotes another, a code when it gives another ("case XY1234 ... and case
+        GH5678"), or an item of a list ("Seattle and Los Angeles")."""
         if not isinstance(value, str):
             return False
         if schema.get("enum"):
@@ -805,6 +820,8 @@ class Grounding:
             return value.lower() in stated and any(s not in said for s in stated)
         if value in self.quoted:
             return any(q.lower() not in said for q in self.quoted)
+        if any(words_within(code, value) for code in self.codes):
+            return any(code.lower() not in said for code in self.codes)
         return self.lists_unsaid(value, said)
 
     def lists_unsaid(self, value: str, said: str) -> bool:
@@ -934,14 +951,17 @@ class Grounding:
             return Literal(python_literal(flag), flag)
         return value_frame(schema, in_list)
 
-    def states(self, schema: dict, name: str) -> bool:
+    def states(self, schema: dict, name: str, used=()) -> bool:
         """Whether the request states a value for an optional argument: an enum value it names,
-        or (a number it states, for a number) a value of an argument whose name it mentions."""
+        a number it states that the call has not `used` for an argument it names (by name or by
+        the number's label), a value its description names, or a value of an argument whose
+        name it mentions."""
         if schema.get("enum"):
             return bool(self.stated_enum(schema))
         if schema.get("type") in ("integer", "number"):
-            stated = [m for m in self.mentions if number_literals([m], schema["type"] == "integer")]
-            return bool(stated) and (self.names_argument(name) or bool(labelled(stated, name)))
+            left = [m for m in self.unused(self.mentions, used)
+                    if number_literals([m], schema["type"] == "integer")]
+            return bool(left) and (self.names_argument(name) or bool(labelled(left, name)))
         return self.names_argument(name) or (schema.get("type") in ("string", "array") and
                                              bool(self.described_choices(schema)))
 

@@ -52,10 +52,12 @@ def names_tool(request: str, tool: Tool) -> bool:
 
 # Words that say little about which tool a request wants: requests of every kind ask to
 # "find", "calculate" or "provide" something.
-_GENERIC = frozenset("about after also based before calculate compute could determine does "
-                     "find from function get give given have help into like list need number "
-                     "over please provide search should show that their there these this "
-                     "under using value want what when where which will with would your".split())
+_GENERIC = frozenset("""about after also among around based before being been between both
+calculate compute could determine does each every find from function further get give given
+have help here into just like list many more most much need number only other over please
+provide search same should show some such than that their them then there these they this
+those through under using value very want were what when where which while will with within
+without would your""".split())
 
 
 def shared_words(request: str, tool: Tool) -> list[str]:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from edgeagent.grammar import Grounding, Matcher, format_call, python_literal
+from edgeagent.grammar import Grounding, Matcher, codes_in, format_call, python_literal
 from edgeagent.tools import tools_from_definitions
 
 TOOLS = tools_from_definitions([
@@ -419,6 +419,27 @@ def test_a_decision_goes_on_while_a_task_of_the_request_names_what_no_call_said(
     ).feed(' f(start="San Francisco", end="Palo Alto")')
     assert m.feed("\n") is None                                  # San Jose's task is left
     assert m.feed('; f(start="Palo Alto", end="San Jose")\n').finished
+    events = _tool(event={"type": "string"})
+    held = Matcher.for_decision(events, max_calls=4, ground=Grounding(
+        "What was the Treaty of Paris about? Also, why does the Magna Carta matter?")
+    ).feed(' f(event="the Treaty of Paris")')
+    assert held.feed("\n") is None                  # a value that holds a name counts too
+    assert held.feed('; f(event="the Magna Carta")\n').finished
+
+
+def test_a_decision_goes_on_while_the_request_gives_another_code():
+    tools = _tool(case={"type": "string"}, court={"type": "string"})
+    m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
+        "The status of case XY1234 in Los Angeles Court, and of case GH5678 in Orange Court")
+    ).feed(' f(case="XY1234", court="Los Angeles Court")')
+    assert m.feed("\n") is None                                  # GH5678 is left
+    assert m.feed('; f(case="GH5678", court="Orange Court")\n').finished
+    alone = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
+        "The status of case XY1234 in Los Angeles Court")).feed(
+        ' f(case="XY1234", court="Los Angeles Court")')
+    assert alone.feed("\n").finished
+    assert codes_in("BRCA1, C6H12O6 or P125 on a 12x18 sheet, 5ft 10in, 100µF, 1e-9") == [
+        "BRCA1", "C6H12O6", "P125"]                       # sizes and measures are no codes
 
 
 def test_a_choice_said_only_inside_a_longer_one_is_not_stated():
@@ -503,3 +524,13 @@ def test_an_optional_argument_is_given_a_value_its_description_names():
     assert after_city.feed(', format="imax")\n').finished  # in the request's spelling
     plain = Matcher.for_decision(tools, ground=Grounding("Find movies in Seattle"))
     assert plain.feed(' movies(city="Seattle", format=') is None
+
+
+def test_an_optional_number_takes_only_a_number_the_call_has_not_used():
+    tools = tools_from_definitions([{"name": "forecast", "parameters": {"type": "dict",
+        "properties": {"days": {"type": "integer"}, "min_humidity": {"type": "integer"}},
+        "required": ["days"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding("The humidity in Miami for the next 7 days"))
+    assert m.feed(" forecast(days=7, min_humidity=") is None  # 7 is the days' number
+    two = Matcher.for_decision(tools, ground=Grounding("Humidity over 60 for the next 7 days"))
+    assert two.feed(" forecast(days=7, min_humidity=60)\n").finished

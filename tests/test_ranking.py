@@ -4,7 +4,7 @@ and which ask for several tools."""
 import pytest
 
 from edgeagent.agent import Agent
-from edgeagent.ranking import ToolRanker, names_tool, request_parts
+from edgeagent.ranking import ToolRanker, names_tool, request_parts, shared_words
 from edgeagent.tools import tools_from_definitions
 
 TOOLS = tools_from_definitions([
@@ -89,3 +89,24 @@ def test_a_request_names_a_tool_when_it_says_every_word_of_its_name():
                                      "parameters": {"type": "dict", "properties": {}}}])
     assert names_tool("Is the weather nice?", get)                   # fillers need not be said
 
+
+
+def test_a_fairly_near_tool_fits_when_the_request_says_two_of_its_distinctive_words(
+        settings, embedder):
+    rain = tools_from_definitions([{"name": "precipitation_stats",
+        "description": "Retrieve precipitation data for a place and a period.",
+        "parameters": {"type": "dict", "properties": {
+            "place": {"type": "string"}, "period": {"type": "string"}},
+            "required": ["place", "period"]}}])
+    assert shared_words("Find the precipitation between two periods", rain[0]) == [
+        "precipitation", "periods"]                               # "find", "between": generic
+    ranker = ToolRanker(embedder)
+    agent = Agent(None, settings.agent, ranker=ranker)
+    two = "Precipitation in the Sahara for that period?"           # 0.31, below the floor
+    assert 0.25 < ranker.similarities(two, rain).max() < settings.agent.relevance_floor
+    fits = agent.gate(two, rain)
+    assert fits is not None and not fits.allow_none
+    assert agent.gate("Average precipitation in the Sahara last year, please.", rain) is None
+    off = Agent(None, settings.agent.model_copy(update={"shared_word_floor": 1.0}),
+                ranker=ranker)
+    assert off.gate(two, rain) is None
