@@ -199,13 +199,14 @@ class Agent:
 
     def _steps(self, request: str, history, context: str) -> RunResult:
         tools = list(self.registry)
-        prompt, _, _ = self.prompt(tools, request, history, context)
+        prompt, marks, _ = self.prompt(tools, request, history, context)
         steps: list[Step] = []
         plans: list[Plan] = []
         ground_text = grounds(request, history, context)
         gate = self.gate(request, tools, ground_text)
         for _ in range(self.settings.max_steps if gate else 0):
-            self.model.set_prompt(prompt)
+            # the first decision as `plan` makes it; later ones extend what the KV holds
+            self.model.set_prompt(prompt, () if plans else marks)
             try:
                 matcher, text, _ = self.decide(ground_text, tools, gate)
             except DecodeError as exc:
