@@ -90,7 +90,6 @@ def test_a_request_names_a_tool_when_it_says_every_word_of_its_name():
     assert names_tool("Is the weather nice?", get)                   # fillers need not be said
 
 
-
 def test_a_fairly_near_tool_fits_when_the_request_says_two_of_its_distinctive_words(
         settings, embedder):
     rain = tools_from_definitions([{"name": "precipitation_stats",
