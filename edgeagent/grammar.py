@@ -886,12 +886,7 @@ class Grounding:
     def described_choices(self, schema: dict) -> list[str]:
         """The values the argument's description names that the request says as words, in
         the request's spelling ("IMAX" for "could be 'IMAX', '2D', '3D'")."""
-        out = []
-        for value in described_values(str(schema.get("description", ""))):
-            m = re.search(r"(?<!\w)" + re.escape(value) + r"(?!\w)", self.source, re.IGNORECASE)
-            if m:
-                out.append(m.group())
-        return list(dict.fromkeys(out))
+        return list(said_values(self.source, described_values(str(schema.get("description", "")))))
 
     def names_argument(self, name: str) -> bool:
         return any(w in self.text for w in name_words(name))
@@ -996,6 +991,14 @@ def described_values(description: str) -> tuple:
     return tuple(dict.fromkeys(found))
 
 
+@functools.lru_cache(maxsize=1024)
+def said_values(text: str, values: tuple) -> tuple:
+    """The values `text` says as words, in its own spelling; cached, since the decoder asks
+    for an optional field's offer at every candidate token it tries."""
+    said = (re.search(r"(?<!\w)" + re.escape(v) + r"(?!\w)", text, re.IGNORECASE) for v in values)
+    return tuple(dict.fromkeys(m.group() for m in said if m))
+
+
 def arguments_of(calls) -> list[dict]:
     return [call["arguments"] for call in calls]
 
@@ -1047,7 +1050,7 @@ def repeats(call: dict, earlier: dict) -> bool:
     then "from CAD to EUR" for a request that asked one way)."""
     def values(c):
         return sorted(json.dumps(v, sort_keys=True) for v in c["arguments"].values())
-    return call["name"] == earlier["name"] and (call == earlier or values(call) == values(earlier))
+    return call["name"] == earlier["name"] and values(call) == values(earlier)
 
 
 def extends(call: dict, earlier: dict) -> bool:

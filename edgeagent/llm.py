@@ -147,11 +147,9 @@ class LocalModel:
                            (at in starts or at == self.llama.n_tokens))
 
     def _common(self, tokens: list[int]) -> int:
-        have = self.llama.input_ids[: self.llama.n_tokens]
-        common, limit = 0, min(len(have), len(tokens))
-        while common < limit and have[common] == tokens[common]:
-            common += 1
-        return common
+        limit = min(self.llama.n_tokens, len(tokens))
+        differs = self.llama.input_ids[:limit] != np.asarray(tokens[:limit])
+        return int(differs.argmax()) if differs.any() else limit
 
     def _truncate(self, n: int) -> None:
         self.llama.n_tokens = n
