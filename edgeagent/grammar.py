@@ -95,33 +95,39 @@ class StringValue:
     """A double-quoted string; with `ground`, only text that occurs in the request, starting
     and ending where a word of it does, and not a value this call already used (`taken`);
     with `apart` (an item of a list), not one that contains a taken value or lies inside one
-    either ("S&P 500 and the Dow Jones" after "S&P 500"). With `region`, a place the request
-    writes with its region ("Boston, MA") is not cut short before it."""
+    either ("S&P 500 and the Dow Jones" after "S&P 500"). With `starts`, it starts only at one
+    of those places in the request. With `region`, a place the request writes with its region
+    ("Boston, MA") is not cut short before it."""
 
-    __slots__ = ("chars", "phase", "max_chars", "ground", "taken", "region", "apart")
+    __slots__ = ("chars", "phase", "max_chars", "ground", "taken", "region", "apart", "starts")
 
     def __init__(self, max_chars: int = MAX_STRING_CHARS, chars: str = "", phase: int = 0,
                  ground: str | None = None, taken: frozenset = frozenset(), region: bool = False,
-                 apart: bool = False):
+                 apart: bool = False, starts: frozenset | None = None):
         self.max_chars, self.chars, self.phase = max_chars, chars, phase
         self.ground, self.taken, self.region, self.apart = ground, taken, region, apart
+        self.starts = starts
 
     def _next(self, chars, phase):
         if self.ground is not None and not self._from_request(chars):
             return None
         return (CONSUME, StringValue(self.max_chars, chars, phase, self.ground, self.taken,
-                                     self.region, self.apart))
+                                     self.region, self.apart, self.starts))
 
     def _from_request(self, chars: str) -> bool:
         """Whether the request has `chars` from a word start (and, if that is in quotes, not
         past the closing quote); past the end of a value it could be, not into a break ("San
         Francisco in 2020")."""
         taken = bool(self.chars) and self._is_taken()  # may grow on: no dead ends
-        starts = [at for at in word_starts(chars, self.ground)
+        starts = [at for at in self._starts(chars)
                   if taken or not leaves_quotes(self.ground, at, at + len(chars))]
         if chars[-1:] in " ," and self.chars and not taken:
             return any(not breaks_at(self.ground, at + len(self.chars)) for at in starts)
         return bool(starts)
+
+    def _starts(self, chars: str) -> list[int]:
+        return [at for at in word_starts(chars, self.ground)
+                if self.starts is None or at in self.starts]
 
     def _is_taken(self) -> bool:
         value = self.chars.lower()
@@ -157,7 +163,7 @@ class StringValue:
             return True
         end = _REGION_END if self.region and "," not in self.chars else _WORD_END
         whole = any(end.match(self.ground, at + len(self.chars))
-                    for at in word_starts(self.chars, self.ground))
+                    for at in self._starts(self.chars))
         if whole and not self.chars[-1].isspace() and not self._is_taken():
             return True
         return not self._may_grow()  # no dead ends: a string that cannot grow may end
@@ -168,10 +174,55 @@ class StringValue:
         end, taken, n = len(self.ground) - len(self.chars), self._is_taken(), len(self.chars)
         return any(at < end and (taken or not breaks_at(self.ground, at + n)
                                  and not leaves_quotes(self.ground, at, at + n + 1))
-                   for at in word_starts(self.chars, self.ground))
+                   for at in self._starts(self.chars))
 
     def forced(self, closing=False):
         return '"' if self.phase == 0 or (closing and self.phase == 1 and self.chars) else None
+
+
+# Words no item of a list starts with.
+_LINKING = frozenset("a an the and or of to in on at for with by from but then also is are was "
+                     "were it its their his her my your our this that these those which what who "
+                     "how when where why plus over under".split())
+# What lies between two items of a list the request gives: a few words, with a comma, "and",
+# "or" or "plus" among them, in one sentence ("three bottles of olive oil and a bag of rice").
+_ITEM_JOIN = re.compile(r",|&|\b(?:and|or|plus)\b")
+_SENTENCE_END = re.compile(r"[.?!;:](?:\s|$)")
+
+
+@functools.lru_cache(maxsize=256)
+def item_starts(text: str, items: tuple, taken: frozenset) -> frozenset:
+    """Where the next item of a list can start in `text`: a word up to five words after a
+    place that says one of the `items`, with a list word and no other item between them; not
+    a linking word ("and", "the"), a word inside a `taken` value, nor a word from
+    which each value that could end before a break repeats, holds or lies inside a `taken`
+    value ("C4, E4, F4, G4." after "C4")."""
+    lower, items = text.lower(), [i.lower() for i in items if i]
+    after = set()
+    for item in items:
+        for m in re.finditer(re.escape(item), lower):
+            for word in re.finditer(r"\b\w", lower[m.end():m.end() + 60]):
+                gap = lower[m.end():m.end() + word.start()]
+                if len(gap.split()) > 5 or _SENTENCE_END.search(gap) or any(
+                        words_within(i, gap) for i in items):
+                    break  # too far, or past another item: the next one follows that
+                if _ITEM_JOIN.search(gap):
+                    after.add(m.end() + word.start())
+    inside = [(m.start(), m.end()) for t in taken if t for m in re.finditer(re.escape(t), lower)]
+    ends = [m.end() for m in re.finditer(r"\w+", lower)]
+
+    def open_from(start: int) -> bool:  # some value from here is none of the taken ones
+        if any(a < start < b for a, b in inside) or (
+                _WORD.match(lower, start).group() in _LINKING and not text[start].isupper()):
+            return False  # within a taken value, or "and", "the" ("The Office" may)
+        for n, end in enumerate(e for e in ends if e > start):
+            span = lower[start:end]
+            if not any(words_within(span, t) or words_within(t, span) for t in taken):
+                return True
+            if breaks_at(text, end) or n == 7:
+                return False
+        return False
+    return frozenset(at for at in after if open_from(at))
 
 
 _INT_PREFIX = re.compile(r"-?(0|[1-9]\d{0,15})?")
@@ -286,24 +337,27 @@ class NumberValue:
 
 
 class ArrayValue:
-    """A list; with `ground`, its items come from the request like any grounded value."""
+    """A list; with `ground`, its items come from the request like any grounded value, and a
+    text item is none of the call's other texts (`beside`: no stops "San Francisco" on a route
+    that starts there)."""
 
-    __slots__ = ("item_schema", "items", "phase", "ground")
+    __slots__ = ("item_schema", "items", "phase", "ground", "beside")
 
     def __init__(self, item_schema: dict, items: tuple = (), phase: str = "open",
-                 ground: "Grounding | None" = None):
+                 ground: "Grounding | None" = None, beside: tuple = ()):
         self.item_schema, self.items, self.phase, self.ground = item_schema, items, phase, ground
+        self.beside = beside
 
     def _at(self, phase, items=None):
         return ArrayValue(self.item_schema, self.items if items is None else items, phase,
-                          self.ground)
+                          self.ground, self.beside)
 
     def item_frame(self):
         """The next item's frame; None when a grounded list has used up what the request
         states (so "[85, 90, 85, 90, ..." cannot run on)."""
         if self.ground is None:
             return value_frame(self.item_schema, in_list=True)
-        return self.ground.frame(self.item_schema, self.items, in_list=True)
+        return self.ground.frame(self.item_schema, self.items, in_list=True, beside=self.beside)
 
     def step(self, ch, closing=False):
         if self.phase == "open":
@@ -899,7 +953,8 @@ class Grounding:
         negated = {bool(_NEGATION.search(" ".join(self.text[:at].split()[-3:]))) for at in said}
         return not negated.pop() if len(negated) == 1 else None  # said both ways: not stated
 
-    def frame(self, schema: dict, used=(), in_list: bool = False, name: str = ""):
+    def frame(self, schema: dict, used=(), in_list: bool = False, name: str = "",
+              beside: tuple = ()):
         """The frame for a value that should come from the request: a string it contains, a
         number it states and this call has not used up (one labelled with the argument's name
         when there is one), an enum value it names, a flag it states (each only where the
@@ -934,14 +989,21 @@ class Grounding:
                 return None  # the list has used up what the request states
             return NumberValue(integer, allowed=allowed or stated, real=real)
         if kind == "string":
-            taken = frozenset(v.lower() for v in strings_in(list(used)) + self.listed(name, schema, used))
+            taken = frozenset(v.lower() for v in [*strings_in(list(used)), *beside,
+                                                  *self.listed(name, schema, used)])
             if (fmt := date_format(schema, name)) and (dates := stated_dates(self.source, fmt)):
                 # a date argument takes a whole date, not the "17" of "March 17, 1915"
                 return value_frame({"enum": [d for d in dates if d not in taken] or dates})
-            return StringValue(max_chars(schema), ground=as_schema_writes(self.source, schema, name),
-                               taken=taken, region=with_region(schema), apart=in_list)
+            ground = as_schema_writes(self.source, schema, name)
+            items = tuple(strings_in(list(used)))
+            starts = item_starts(ground, items, taken) if in_list and items else None
+            if starts is not None and not starts:
+                return None  # the request lists no further item
+            return StringValue(max_chars(schema), ground=ground, taken=taken,
+                               region=with_region(schema), apart=in_list, starts=starts)
         if kind == "array":
-            return ArrayValue(schema.get("items", {}), ground=self)
+            return ArrayValue(schema.get("items", {}), ground=self,
+                              beside=tuple(strings_in(list(used))))
         if kind == "boolean" and (flag := self.stated_flag(name)) is not None:
             return Literal(python_literal(flag), flag)
         return value_frame(schema, in_list)

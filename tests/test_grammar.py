@@ -369,13 +369,28 @@ def test_items_of_a_list_neither_contain_nor_repeat_each_other():
     tools = _tool(indexes={"type": "array", "items": {"type": "string"}})
     m = Matcher.for_decision(tools, ground=Grounding(
         "Market performance of the S&P 500 and the Dow Jones, and of the Dow Jones alone"))
-    both = m.feed(' f(indexes=["S&P 500", "Dow Jones", ')
-    assert both.feed('"S&P 500 and the Dow Jones"') is None      # holds two items
-    assert both.feed('"the Dow Jones"') is None                  # holds one
+    assert m.feed(' f(indexes=["S&P 500", "S&P 500 and the Dow Jones"') is None  # holds one
     assert m.feed(' f(indexes=["S&P 500 and the Dow Jones", "S&P 500"') is None  # lies inside
-    assert both.feed('"Market performance"])\n').finished
+    assert m.feed(' f(indexes=["S&P 500", "Dow Jones", ') is None      # nothing else listed
+    assert m.feed(' f(indexes=["S&P 500", "Dow Jones"])\n').finished
     one = Matcher.for_decision(tools, ground=Grounding("the Dow Jones and the Dow"))
     assert one.feed(' f(indexes=["Dow Jones", "Dow"') is None      # inside, word for word
+
+
+def test_a_list_takes_only_items_the_request_lists_with_it():
+    tools = _tool(start={"type": "string"}, stops={"type": "array", "items": {"type": "string"}})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "Travel time from San Francisco with stops at Santa Barbara and Monterey. Leave on Monday"))
+    start = m.feed(' f(start="San Francisco", stops=[')
+    assert start.feed('"San Francisco"') is None                 # the call's other value
+    two = start.feed('"Santa Barbara", "Monterey"')
+    assert two.feed(", ") is None                                # the request lists no more
+    assert start.feed('"Santa Barbara", "Monday"') is None       # not listed with it
+    assert two.feed("])\n").finished
+    notes = Matcher.for_decision(_tool(notes={"type": "array", "items": {"type": "string"}}),
+                                 ground=Grounding("a melody with C4, E4, F4, G4."))
+    assert notes.feed(' f(notes=["C4", "E4", "F4", "G4"])\n').finished
+    assert notes.feed(' f(notes=["C4", "C4, E4"') is None        # holds an item
 
 
 def test_a_decision_goes_on_while_the_request_lists_items_no_call_used():
