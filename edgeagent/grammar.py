@@ -188,6 +188,7 @@ _LINKING = frozenset("a an the and or of to in on at for with by from but then a
 # "or" or "plus" among them, in one sentence ("three bottles of olive oil and a bag of rice").
 _ITEM_JOIN = re.compile(r",|&|\b(?:and|or|plus)\b")
 _SENTENCE_END = re.compile(r"[.?!;:](?:\s|$)")
+_CLAUSE = re.compile(r"\b(?:i|you|we|they|he|she|it|should|would|could|can|will|want|need)\b")
 
 
 @functools.lru_cache(maxsize=256)
@@ -204,12 +205,12 @@ def item_starts(text: str, items: tuple, taken: frozenset) -> frozenset:
             for word in re.finditer(r"\b\w", lower[m.end():m.end() + 60]):
                 gap = lower[m.end():m.end() + word.start()]
                 if len(gap.split()) > 5 or _SENTENCE_END.search(gap) or any(
-                        words_within(i, gap) for i in items):
-                    break  # too far, or past another item: the next one follows that
+                        words_within(i, gap) for i in items) or _CLAUSE.search(gap):
+                    break  # too far, past another item (the next follows that) or a clause
                 if _ITEM_JOIN.search(gap):
                     after.add(m.end() + word.start())
     inside = [(m.start(), m.end()) for t in taken if t for m in re.finditer(re.escape(t), lower)]
-    ends = [m.end() for m in re.finditer(r"\w+", lower)]
+    ends = sorted({m.end() for word in (r"\w+", r"\S+") for m in re.finditer(word, lower)})
 
     def open_from(start: int) -> bool:  # some value from here is none of the taken ones
         if any(a < start < b for a, b in inside) or (
