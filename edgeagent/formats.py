@@ -6,7 +6,8 @@ request in that form:
   a whole date when the request states one;
 - a currency it names ("Canadian dollars") reads CAD for a currency argument;
 - "5%" reads 0.05 unless the argument is an integer or asks for a percentage;
-- a place argument described as "city and state" wants the region the request gives with it."""
+- a place argument described as "city and state" wants the region the request gives with it;
+- a unit argument takes the unit the request asks for, or gives all its numbers in."""
 
 from __future__ import annotations
 
@@ -126,6 +127,39 @@ def is_currency(schema: dict, name: str) -> bool:
     """Whether a string argument holds a currency (its name or description says so)."""
     return schema.get("type") == "string" and (
         "currency" in name.lower() or "currency" in str(schema.get("description", "")).lower())
+
+
+# Units of measure a request may ask its answer in, or give its numbers in.
+_UNITS = frozenset((
+    "mm cm m km inch inches ft feet foot yard yards mile miles mi meter meters metre metres "
+    "millimeter millimeters centimeter centimeters kilometer kilometers kilometre kilometres "
+    "g gram grams kg kilogram kilograms mg milligram milligrams lb lbs pound pounds oz ounce "
+    "ounces ton tons tonne tonnes s sec second seconds min minute minutes hr hour hours km/h "
+    "kmh mph m/s ft/s knots celsius fahrenheit kelvin l liter liters litre litres ml "
+    "milliliter milliliters gallon gallons cup cups joule joules kj calorie calories kcal watt "
+    "watts kw kwh volt volts amp amps ohm ohms hz hertz pascal pascals atm psi mol moles degree "
+    "degrees radian radians acre acres hectare hectares").split())
+_SHORT_UNITS = frozenset("m g s l min".split())  # also words or letters: not after "in"
+_UNIT_AFTER_NUMBER = re.compile(r"\d\s?([a-zA-Z]+(?:/[a-zA-Z]+)?)\b")
+_UNIT_ASKED = re.compile(r"\b(?:in|into)\s+([a-zA-Z]+(?:/[a-zA-Z]+)?)\b", re.IGNORECASE)
+
+
+def is_unit(name: str) -> bool:
+    """Whether an argument names a unit of measure ("unit", "to_unit", "temp_units")."""
+    return bool(re.search(r"(?:^|_|\b)units?(?:$|_|\b)", name.lower()))
+
+
+@functools.lru_cache(maxsize=256)
+def stated_units(text: str) -> tuple:
+    """The units a request asks its answer in ("in km/h", "in miles"); else the one unit its
+    numbers are all given in ("a radius of 5 meters ... of 10 meters"), none when they mix
+    units (a weight in kg and a height in cm ask for neither)."""
+    asked = [u for u in _UNIT_ASKED.findall(text)
+             if u.lower() in _UNITS and u.lower() not in _SHORT_UNITS]
+    if asked:
+        return tuple(dict.fromkeys(asked))
+    given = {u.lower(): u for u in _UNIT_AFTER_NUMBER.findall(text) if u.lower() in _UNITS}
+    return tuple(given.values()) if len(given) == 1 else ()
 
 
 def rewrite_currencies(text: str) -> str:

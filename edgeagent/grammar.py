@@ -24,8 +24,8 @@ import math
 import re
 from typing import Any, Iterable, Iterator, NamedTuple
 
-from .formats import (as_schema_writes, date_format, percent_as_whole, stated_dates,
-                      with_region)
+from .formats import (as_schema_writes, date_format, is_unit, percent_as_whole, stated_dates,
+                      stated_units, with_region)
 from .tools import Tool
 
 MAX_STRING_CHARS = 256
@@ -428,8 +428,10 @@ class Fields:
             return value_frame(schema)
         if not required and schema.get("type") == "string" and not schema.get("enum") and \
                 not self.ground.names_argument(name):
-            # offered for a value its description names ("could be 'IMAX', '2D'"): that value
-            return value_frame({"enum": self.ground.described_choices(schema)})
+            # offered for a unit the request states, or a value the description names ("could
+            # be 'IMAX', '2D'"): that value
+            units = stated_units(self.ground.source) if is_unit(name) else ()
+            return value_frame({"enum": list(units or self.ground.described_choices(schema))})
         return self.ground.frame(schema, [v for _, v in self.values], name=name)
 
     def key_choice(self, closing=False) -> Choice:
@@ -757,6 +759,15 @@ def labelled(mentions: list[Mention], name: str) -> list[Mention]:
     return [m for m in mentions if best and score[m] == best]
 
 
+def years(mentions: list[Mention], name: str) -> list[Mention]:
+    """For an argument that names a year ("year", "start_year"), the mentions that read as
+    one ("in 2020")."""
+    if "year" not in name_words(name):
+        return []
+    return [m for m in mentions if any(1000 <= r <= 2999 and float(r).is_integer()
+                                       for r in m.readings)]
+
+
 def number_literals(mentions: Iterable[Mention], integer: bool, real: bool = False
                     ) -> frozenset:
     """How the call language may write the readings of these mentions."""
@@ -981,7 +992,7 @@ class Grounding:
             # A number labelled with the argument's name ("a current of 20") that no earlier
             # call took ("size 3000 in New York and 4000 in LA": the second call gets 4000);
             # once all are taken, one of them again or any number no call took.
-            named = labelled(left, name)
+            named = labelled(left, name) or years(left, name)
             if named:
                 earlier = arguments_of(self.earlier)
                 left = self.unused(named, earlier) or named + self.unused(left, earlier)
@@ -1012,14 +1023,17 @@ class Grounding:
     def states(self, schema: dict, name: str, used=()) -> bool:
         """Whether the request states a value for an optional argument: an enum value it names,
         a number it states that the call has not `used` for an argument it names (by name or by
-        the number's label), a value its description names, or a value of an argument whose
-        name it mentions."""
+        the number's label) or a year for a year, a unit for a unit, a value its description
+        names, or a value of an argument whose name it mentions."""
         if schema.get("enum"):
             return bool(self.stated_enum(schema))
         if schema.get("type") in ("integer", "number"):
             left = [m for m in self.unused(self.mentions, used)
                     if number_literals([m], schema["type"] == "integer")]
-            return bool(left) and (self.names_argument(name) or bool(labelled(left, name)))
+            return bool(left) and (self.names_argument(name) or bool(labelled(left, name)) or
+                                   bool(years(left, name)))
+        if schema.get("type") == "string" and is_unit(name) and stated_units(self.source):
+            return True
         return self.names_argument(name) or (schema.get("type") in ("string", "array") and
                                              bool(self.described_choices(schema)))
 
