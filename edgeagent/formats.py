@@ -140,7 +140,7 @@ _UNITS = frozenset((
     "watts kw kwh volt volts amp amps ohm ohms hz hertz pascal pascals atm psi mol moles degree "
     "degrees radian radians acre acres hectare hectares").split())
 _SHORT_UNITS = frozenset("m g s l min".split())  # also words or letters: not after "in"
-_UNIT_AFTER_NUMBER = re.compile(r"\d\s?([a-zA-Z]+(?:/[a-zA-Z]+)?)\b")
+_UNIT_AFTER_NUMBER = re.compile(r"\d\s?((?:(?:square|cubic|sq\.?)\s+)?[a-zA-Z]+(?:/[a-zA-Z]+)?[²³]?)")
 _UNIT_ASKED = re.compile(r"\b(?:in|into)\s+([a-zA-Z]+(?:/[a-zA-Z]+)?)\b", re.IGNORECASE)
 
 
@@ -158,7 +158,8 @@ def stated_units(text: str) -> tuple:
              if u.lower() in _UNITS and u.lower() not in _SHORT_UNITS]
     if asked:
         return tuple(dict.fromkeys(asked))
-    given = {u.lower(): u for u in _UNIT_AFTER_NUMBER.findall(text) if u.lower() in _UNITS}
+    given = {u.lower(): u for u in _UNIT_AFTER_NUMBER.findall(text)
+             if u.lower().split()[-1].rstrip("²³") in _UNITS}  # "cubic meters" is no "meters"
     return tuple(given.values()) if len(given) == 1 else ()
 
 

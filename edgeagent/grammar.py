@@ -668,6 +668,9 @@ def request_tasks(request: str) -> list[str]:
     return [p.strip() for p in _TASK_BREAK.split(request) if p and len(p.strip()) > 10]
 
 
+# Words that lead a value ("between X and Y", "for X", "in X").
+_LEADS = frozenset("between from for in at of to on with by near about".split())
+_JOINED = re.compile(r",|[.?!;]\s|\b(?:and|or)\b")
 # A name: capitalized words, "of" between them ("Bank of America").
 _NAME = re.compile(r"\b[A-Z][a-zA-Z]+(?:\s+(?:of\s+)?[A-Z][a-zA-Z]+)*\b")
 
@@ -834,7 +837,26 @@ class Grounding:
         last, said = calls[-1], said_in(calls)
         properties = tools[last["name"]].parameters.get("properties", {})
         return any(self.gives_with_unsaid(value, properties.get(name, {}), said)
-                   for name, value in last["arguments"].items()) or self.leaves_task(calls)
+                   for name, value in last["arguments"].items()) or self.leaves_task(calls) \
+            or self.leads_again(calls)
+
+    def leads_again(self, calls) -> bool:
+        """Whether the request says the word that leads a value of the last call again, after a
+        comma, "and", "or" or a sentence's end, before a name no call has said ("between New
+        York and Washington DC, and between Los Angeles and San Francisco")."""
+        said = said_in(calls)
+        for value in strings_of(calls[-1]):
+            for m in re.finditer(re.escape(value), self.source, re.IGNORECASE):
+                lead = re.search(r"\b([a-z]+)\s+(?:the\s+)?['\"]?$", self.source[:m.start()])
+                if not lead or lead.group(1) not in _LEADS:
+                    continue
+                again = re.compile(r"\b" + lead.group(1) + r"\s+(?:the\s+)?['\"]?(" +
+                                   _NAME.pattern + ")")
+                if any(n.group(1).lower() not in said and
+                       _JOINED.search(self.source, m.end(), n.start())
+                       for n in again.finditer(self.source, m.end())):
+                    return True
+        return False
 
     def advances(self, calls, call) -> bool:
         """Whether `call` does something the earlier calls of its tool left undone: there are

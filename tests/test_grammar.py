@@ -549,3 +549,29 @@ def test_an_optional_number_takes_only_a_number_the_call_has_not_used():
     assert m.feed(" forecast(days=7, min_humidity=") is None  # 7 is the days' number
     two = Matcher.for_decision(tools, ground=Grounding("Humidity over 60 for the next 7 days"))
     assert two.feed(" forecast(days=7, min_humidity=60)\n").finished
+
+
+def test_an_optional_unit_takes_the_unit_the_request_asks_for_or_gives_its_numbers_in():
+    tools = tools_from_definitions([{"name": "circle", "parameters": {"type": "dict",
+        "properties": {"radius": {"type": "integer"}, "unit": {"type": "string"}},
+        "required": ["radius"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding("The circumference of a circle with a "
+                                                     "radius of 4 inches"))
+    assert m.feed(' circle(radius=4, unit="circle"') is None
+    assert m.feed(' circle(radius=4, unit="inches")\n').finished
+    asked = Matcher.for_decision(tools, ground=Grounding("The area of a circle of radius 4 cm, "
+                                                         "in inches"))
+    assert asked.feed(' circle(radius=4, unit="cm"') is None  # the answer is asked in inches
+    mixed = Matcher.for_decision(tools, ground=Grounding("The BMI for 85 kg and 180 cm"))
+    assert mixed.feed(" circle(radius=85, unit=") is None     # two units: neither is it
+
+
+def test_an_argument_for_a_year_takes_a_stated_year():
+    tools = tools_from_definitions([{"name": "crime_rate", "parameters": {"type": "dict",
+        "properties": {"city": {"type": "string"}, "year": {"type": "integer"}},
+        "required": ["city"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding("The crime rate in Denver in 2020, top 5"))
+    assert m.feed(' crime_rate(city="Denver", year=5') is None
+    assert m.feed(' crime_rate(city="Denver", year=2020)\n').finished
+    none = Matcher.for_decision(tools, ground=Grounding("The top 5 crime rates in Denver"))
+    assert none.feed(' crime_rate(city="Denver", year=') is None
