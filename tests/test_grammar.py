@@ -442,6 +442,18 @@ def test_a_decision_goes_on_while_a_task_of_the_request_names_what_no_call_said(
     assert held.feed('; f(event="the Magna Carta")\n').finished
 
 
+def test_a_decision_goes_on_while_the_request_leads_another_name_the_same_way():
+    tools = _tool(start={"type": "string"}, end={"type": "string"})
+    m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
+        "The distance between New York and Washington, and between Los Angeles and Fresno")
+    ).feed(' f(start="New York", end="Washington")')
+    assert m.feed("\n") is None                            # "between" leads Los Angeles too
+    assert m.feed('; f(start="Los Angeles", end="Fresno")\n').finished
+    weight = Matcher.for_decision(_tool(planet={"type": "string"}), max_calls=4, ground=Grounding(
+        "How heavy am I on Mars if I weigh a lot on Earth"))
+    assert weight.feed(' f(planet="Mars")\n').finished      # not joined: one task
+
+
 def test_a_decision_goes_on_while_the_request_gives_another_code():
     tools = _tool(case={"type": "string"}, court={"type": "string"})
     m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
