@@ -140,7 +140,8 @@ _UNITS = frozenset((
     "watts kw kwh volt volts amp amps ohm ohms hz hertz pascal pascals atm psi mol moles degree "
     "degrees radian radians acre acres hectare hectares").split())
 _SHORT_UNITS = frozenset("m g s l min".split())  # also words or letters: not after "in"
-_UNIT_AFTER_NUMBER = re.compile(r"\d\s?((?:(?:square|cubic|sq\.?)\s+)?[a-zA-Z]+(?:/[a-zA-Z]+)?[²³]?)")
+_UNIT_AFTER_NUMBER = re.compile(
+    r"\d\s?((?:(?:square|cubic|sq\.?)\s+)?[a-zA-Z]+(?:/[a-zA-Z]+)?[²³]?)")
 _UNIT_ASKED = re.compile(r"\b(?:in|into)\s+([a-zA-Z]+(?:/[a-zA-Z]+)?)\b", re.IGNORECASE)
 
 
