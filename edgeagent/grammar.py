@@ -675,6 +675,10 @@ _JOINED = re.compile(r",|[.?!;]\s|\b(?:and|or)\b")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z]+(?:\s+(?:of\s+)?[A-Z][a-zA-Z]+)*\b")
 
 
+# Capitalized words in a row, with the dot of an abbreviation that ends them ("Apple Inc.,").
+_CAPITALIZED = re.compile(r"\b[A-Z][a-zA-Z]+(?:\s+[A-Z][a-zA-Z]+)*\b(?:\.(?=,))?")
+
+
 # A code: letters and digits in one word ("XY1234", "BRCA2", "C6H12O6"), not a number with
 # its unit ("5ft", "100mg") or a size ("12x18").
 _CODE = re.compile(r"(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[^\W\d_])"
@@ -805,6 +809,7 @@ class Grounding:
         self.codes = codes_in(request)
         tasks = request_tasks(request)
         self.names = names_in(request)
+        self.name_spans = [m.span() for m in _CAPITALIZED.finditer(request)]
         self.named_tasks = [(task.lower(), names) for task in tasks if len(tasks) > 1
                             and (names := names_in(task))]
 
@@ -932,13 +937,18 @@ class Grounding:
     def siblings(self, value: str) -> list[list[str]]:
         """For each place the request says `value`, the first words of the items listed next
         to it there, in the same case ("Seattle, Boston and Los Angeles": boston and los for
-        Seattle; "a human and a chimpanzee": chimpanzee for human). A comma lists only when an
-        "and" or "or" follows it ("Seattle, Washington" is one place)."""
+        Seattle; "a human and a chimpanzee": chimpanzee for human), or to the name it is part
+        of. A comma lists only when an "and" or "or" follows it ("Seattle, Washington" is one
+        place)."""
         out = []
         for m in re.finditer(re.escape(value), self.source, re.IGNORECASE) if value else ():
-            nxt = _LIST_NEXT.match(self.source, m.end())
-            prev = _LIST_PREVIOUS.search(self.source, 0, m.start())
-            goes_on = _LIST_GOES_ON.match(self.source, m.end())
+            start, end = m.span()
+            if value[0].isupper():  # "Persian" of "Persian Empire and Mauryan Empire"
+                start, end = next(((a, b) for a, b in self.name_spans
+                                   if a <= start and end <= b), (start, end))
+            nxt = _LIST_NEXT.match(self.source, end)
+            prev = _LIST_PREVIOUS.search(self.source, 0, start)
+            goes_on = _LIST_GOES_ON.match(self.source, end)
             words = [w.group(1) for w in (nxt, prev)
                      if w and (goes_on or _AND_OR.search(w.group(0)))]
             first = m.group()[0]

@@ -404,6 +404,9 @@ def test_a_decision_goes_on_while_the_request_lists_items_no_call_used():
     one_place = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
         "The weather in Seattle, Washington")).feed(' f(city="Seattle")')
     assert one_place.feed("\n").finished                      # a comma alone is no list
+    named = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
+        "The religion of the Persian Empire and Mauryan Empire")).feed(' f(city="Persian")')
+    assert named.feed("\n") is None                          # the name it is part of is listed
 
 
 def test_a_decision_goes_on_while_the_request_gives_another_choice_or_quote():
