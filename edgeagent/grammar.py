@@ -18,6 +18,7 @@ the decoder can emit that text without sampling it.
 from __future__ import annotations
 
 import copy
+from collections import Counter
 import functools
 import json
 import math
@@ -630,6 +631,7 @@ class Mention(NamedTuple):
     label: tuple
     group: int = -1  # which list of numbers the request says it in ("85, 90 and 88")
     percent: float | None = None  # "5%": 5, whose other reading is 0.05
+    sentence: int = 0  # which sentence of the request says it
 
     def as_argument(self, schema: dict) -> "Mention":
         """This mention as an argument of `schema` reads it: a percentage as a fraction or as
@@ -722,7 +724,7 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
         word = re.match(r" ?([a-zA-Z]+)", text[m.end():m.end() + 30])  # "180 hits"
         entry = (frozenset(readings), before(named_to, m.start(2)),
                  (word.group(1).lower(),) if word else (),
-                 value if unit in ("%", "percent") else None)
+                 value if unit in ("%", "percent") else None, sentence_at(text, m.start()))
         if lists and re.fullmatch(_LIST_JOIN, text[last:m.start()]):
             lists[-1].append(entry)
         else:
@@ -733,13 +735,24 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     for number, group in enumerate(lists):
         shared = group[0][1] + group[-1][2]
         digits += [Mention(readings, tuple(dict.fromkeys(shared + own)),
-                           number if len(group) > 1 else -1, percent)
-                   for readings, own, _, percent in group]
-    words = [Mention(frozenset((float(_NUMBER_WORDS[m.group()]),)), before(0, m.start()))
+                           number if len(group) > 1 else -1, percent, sentence)
+                   for readings, own, _, percent, sentence in group]
+    words = [Mention(frozenset((float(_NUMBER_WORDS[m.group()]),)), before(0, m.start()),
+                     sentence=sentence_at(text, m.start()))
              for m in re.finditer(r"[a-z]+", text.lower()) if m.group() in _NUMBER_WORDS]
-    words += [Mention(frozenset((0.0,)), before(0, m.start()))  # "starts from rest": speed 0
+    words += [Mention(frozenset((0.0,)), before(0, m.start()),  # "starts from rest": speed 0
+                      sentence=sentence_at(text, m.start()))
               for m in re.finditer(r"\b(?:from|at) rest\b", text.lower())]
     return digits, words
+
+
+# Where a sentence ends: not at "Inc. (AAPL)" or "Dr. smith".
+_NEXT_SENTENCE = re.compile(r"(?<=[a-z0-9)'\"]{2}[.?!])\s+(?=[A-Z\"'])")
+
+
+def sentence_at(text: str, at: int) -> int:
+    """Which sentence of `text` position `at` is in, counting from 0."""
+    return len(_NEXT_SENTENCE.findall(text, 0, at))
 
 
 def name_words(name: str) -> list[str]:
@@ -956,6 +969,20 @@ class Grounding:
                         and w[0].isupper() == first.isupper() and w.lower() not in _NOT_ITEMS])
         return out
 
+    def local(self, mentions: list[Mention], used) -> list[Mention]:
+        """The mentions but those of another sentence that states several numbers, one the way
+        the call's sentence does ("The first house has 3 bedrooms and 2 baths. The second
+        house has 4 bedrooms and 3 baths"): that one is another call's."""
+        numbers = set(numbers_in(list(used)))
+        here = {m.sentence for m in self.mentions if m.readings & numbers}
+        if not here:
+            return mentions
+        words = {w for m in self.mentions if m.sentence in here for w in m.label if len(w) > 3}
+        count = Counter(m.sentence for m in self.mentions)
+        alike = {m.sentence for m in self.mentions if m.sentence not in here and
+                 count[m.sentence] > 1 and words & set(m.label)}
+        return [m for m in mentions if m.sentence not in alike]
+
     @staticmethod
     def unused(mentions: list[Mention], values) -> list[Mention]:
         """The mentions no reading of which these argument values have used; each use covers
@@ -1014,6 +1041,8 @@ class Grounding:
             integer, real = kind == "integer", in_list and kind == "number"
             mentions = [m.as_argument(schema) for m in self.mentions]
             left = [m for m in self.unused(mentions, used) if number_literals([m], integer, real)]
+            if not in_list:  # "The first house has 3 bedrooms ... The second house has 4"
+                left = self.local(left, used) or left
             if in_list and used:  # a list that began with an item of a stated list keeps to it
                 groups = {m.group for m in mentions if m.readings & set(numbers_in(used[0]))}
                 if len(groups) == 1 and -1 not in groups:

@@ -590,3 +590,15 @@ def test_an_argument_for_a_year_takes_a_stated_year():
     assert m.feed(' crime_rate(city="Denver", year=2020)\n').finished
     none = Matcher.for_decision(tools, ground=Grounding("The top 5 crime rates in Denver"))
     assert none.feed(' crime_rate(city="Denver", year=') is None
+
+
+def test_a_call_takes_no_number_of_a_sentence_that_states_another_calls_numbers():
+    tools = _tool(bedrooms={"type": "integer"}, baths={"type": "integer"})
+    m = Matcher.for_decision(tools, max_calls=2, ground=Grounding(
+        "The first house has 3 bedrooms and 2 baths. The second house has 4 bedrooms and 1 bath."))
+    second = m.feed(" f(bedrooms=3, baths=2); f(bedrooms=4, baths=")
+    assert second.feed("2") is None and second.feed("1)\n").finished
+    shared = Matcher.for_decision(_tool(trials={"type": "integer"}, p={"type": "float"}),
+                                  max_calls=2, ground=Grounding(
+        "A player scores 60% of shots. Out of 10 shots, how likely is 7? And out of 15?"))
+    assert shared.feed(" f(trials=10, p=0.6)").feed("; f(trials=15, p=0.6)\n").finished
