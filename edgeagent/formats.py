@@ -142,7 +142,8 @@ _UNITS = frozenset((
 _SHORT_UNITS = frozenset("m g s l min".split())  # also words or letters: not after "in"
 _UNIT_AFTER_NUMBER = re.compile(
     r"\d\s?((?:(?:square|cubic|sq\.?)\s+)?[a-zA-Z]+(?:/[a-zA-Z]+)?[²³]?)")
-_UNIT_ASKED = re.compile(r"\b(?:in|into)\s+([a-zA-Z]+(?:/[a-zA-Z]+)?)\b", re.IGNORECASE)
+_UNIT_ASKED = re.compile(r"\b(?:in|into)\s+([a-zA-Z]+(?:/[a-zA-Z]+)?[²³]?)(?![\w/])",
+                         re.IGNORECASE)  # "in kg/m³" asks for no "kg"
 
 
 def is_unit(name: str) -> bool:
