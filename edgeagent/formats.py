@@ -147,8 +147,9 @@ _UNIT_ASKED = re.compile(r"\b(?:in|into)\s+([a-zA-Z]+(?:/[a-zA-Z]+)?[²³]?)(?![
 
 
 def is_unit(name: str) -> bool:
-    """Whether an argument names a unit of measure ("unit", "to_unit", "temp_units")."""
-    return bool(re.search(r"(?:^|_|\b)units?(?:$|_|\b)", name.lower()))
+    """Whether an argument names a unit of measure ("unit", "to_unit", "tempUnits")."""
+    words = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+    return bool(re.search(r"(?:_|\b)units?(?:_|\b)", words))
 
 
 @functools.lru_cache(maxsize=256)

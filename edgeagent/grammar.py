@@ -18,11 +18,11 @@ the decoder can emit that text without sampling it.
 from __future__ import annotations
 
 import copy
-from collections import Counter
 import functools
 import json
 import math
 import re
+from collections import Counter
 from typing import Any, Iterable, Iterator, NamedTuple
 
 from .formats import (as_schema_writes, date_format, is_unit, percent_as_whole, stated_dates,
@@ -195,10 +195,9 @@ _CLAUSE = re.compile(r"\b(?:i|you|we|they|he|she|it|should|would|could|can|will|
 @functools.lru_cache(maxsize=256)
 def item_starts(text: str, items: tuple, taken: frozenset) -> frozenset:
     """Where the next item of a list can start in `text`: a word up to five words after a
-    place that says one of the `items`, with a list word and no other item between them; not
-    a linking word ("and", "the"), a word inside a `taken` value, nor a word from
-    which each value that could end before a break repeats, holds or lies inside a `taken`
-    value ("C4, E4, F4, G4." after "C4")."""
+    place that says one of the `items`, with a list word and no other item between them. Not
+    a linking word ("and", "the"), nor a word inside a `taken` value or from which every value
+    up to a break would repeat, hold or lie inside one ("C4, E4, F4, G4." after "C4")."""
     lower, items = text.lower(), [i.lower() for i in items if i]
     after = set()
     for item in items:
