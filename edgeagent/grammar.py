@@ -430,8 +430,7 @@ class Fields:
                 not self.ground.names_argument(name):
             # offered for a unit the request states, or a value the description names ("could
             # be 'IMAX', '2D'"): that value
-            units = stated_units(self.ground.source) if is_unit(name) else ()
-            return value_frame({"enum": list(units or self.ground.described_choices(schema))})
+            return value_frame({"enum": self.ground.offered(schema, name)})
         return self.ground.frame(schema, [v for _, v in self.values], name=name)
 
     def key_choice(self, closing=False) -> Choice:
@@ -783,8 +782,7 @@ def years(mentions: list[Mention], name: str) -> list[Mention]:
     one ("in 2020")."""
     if "year" not in name_words(name):
         return []
-    return [m for m in mentions if any(1000 <= r <= 2999 and float(r).is_integer()
-                                       for r in m.readings)]
+    return [m for m in mentions if any(1000 <= r <= 2999 and r.is_integer() for r in m.readings)]
 
 
 def number_literals(mentions: Iterable[Mention], integer: bool, real: bool = False
@@ -815,6 +813,7 @@ class Grounding:
         self.source, self.text = request, request.lower()
         self.in_digits, words = stated_numbers(request)
         self.mentions = self.in_digits + words
+        self.per_sentence = Counter(m.sentence for m in self.mentions)  # numbers it states
         self.earlier: tuple = ()  # the decision's calls before the one being read
         self.tool = ""  # the tool of the call being read
         self.quoted: tuple = self.quoted_values()
@@ -977,9 +976,8 @@ class Grounding:
         if not here:
             return mentions
         words = {w for m in self.mentions if m.sentence in here for w in m.label if len(w) > 3}
-        count = Counter(m.sentence for m in self.mentions)
         alike = {m.sentence for m in self.mentions if m.sentence not in here and
-                 count[m.sentence] > 1 and words & set(m.label)}
+                 self.per_sentence[m.sentence] > 1 and words & set(m.label)}
         return [m for m in mentions if m.sentence not in alike]
 
     @staticmethod
@@ -1061,13 +1059,13 @@ class Grounding:
                 return None  # the list has used up what the request states
             return NumberValue(integer, allowed=allowed or stated, real=real)
         if kind == "string":
-            taken = frozenset(v.lower() for v in [*strings_in(list(used)), *beside,
-                                                  *self.listed(name, schema, used)])
+            items = tuple(strings_in(list(used)))
+            listed = self.listed(name, schema, used)
+            taken = frozenset(v.lower() for v in [*items, *beside, *listed])
             if (fmt := date_format(schema, name)) and (dates := stated_dates(self.source, fmt)):
                 # a date argument takes a whole date, not the "17" of "March 17, 1915"
                 return value_frame({"enum": [d for d in dates if d not in taken] or dates})
             ground = as_schema_writes(self.source, schema, name)
-            items = tuple(strings_in(list(used)))
             starts = item_starts(ground, items, taken) if in_list and items else None
             if starts is not None and not starts:
                 return None  # the request lists no further item
@@ -1092,10 +1090,15 @@ class Grounding:
                     if number_literals([m], schema["type"] == "integer")]
             return bool(left) and (self.names_argument(name) or bool(labelled(left, name)) or
                                    bool(years(left, name)))
-        if schema.get("type") == "string" and is_unit(name) and stated_units(self.source):
-            return True
         return self.names_argument(name) or (schema.get("type") in ("string", "array") and
-                                             bool(self.described_choices(schema)))
+                                             bool(self.offered(schema, name)))
+
+    def offered(self, schema: dict, name: str) -> list:
+        """The values an optional text argument is offered without being named: the unit the
+        request states for a unit argument, else the values its description names."""
+        units = stated_units(self.source) if schema.get("type") == "string" and is_unit(name) \
+            else ()
+        return list(units) or self.described_choices(schema)
 
 
 @functools.lru_cache(maxsize=256)
