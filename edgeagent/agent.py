@@ -10,7 +10,7 @@ from typing import Any
 
 from . import examples
 from .config import AgentSettings
-from .decoding import DecodeError, DecodeStats, decode, generate_text
+from .decoding import DecodeError, DecodeStats, beam_decode, decode, generate_text
 from .grammar import NO_CALL, Choice, Grounding, Matcher, format_call
 from .llm import ContextOverflowError, LocalModel
 from .prefix_cache import PrefixCache
@@ -174,6 +174,8 @@ class Agent:
                            s.ground_required_args)
         matcher = Matcher.for_decision(tools, MAX_PARALLEL_CALLS, gate.allow_none, ground,
                                        gate.first, gate.wanted, gate.min_calls)
+        if s.beam_width > 1 and not s.diverge_repeats:
+            return beam_decode(self.model, matcher, s.beam_width, s.beam_margin)
         return decode(self.model, matcher, diverge=s.diverge_repeats)
 
     # -- the loop ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .grammar import Matcher
-from .llm import LocalModel
+from .llm import BEAM_SEQUENCES, LocalModel
 
 TOP_CANDIDATES = 48
 ALTERNATIVES = 8      # other tokens kept at each sampled step of a later call
@@ -184,3 +184,153 @@ def generate_text(model: LocalModel, max_tokens: int, stop: str = "\n") -> tuple
         model.append([tok])
     # detokenize the whole run: a character may span several byte tokens
     return model.detokenize(tokens).split(stop)[0].strip(), len(tokens)
+
+
+@dataclass
+class _Hypothesis:
+    """A partial decision of a beam search, in KV sequence `seq` (which holds the prompt and
+    `tokens` except `pending`)."""
+
+    matcher: Matcher
+    seq: int
+    score: float = 0.0  # the model's log-probability of what it chose; forced text is free
+    tokens: tuple = ()
+    pieces: tuple = ()
+    pending: tuple = ()  # chosen but not yet evaluated
+    sampled: int = 0
+    logits: np.ndarray | None = None
+
+    @property
+    def ended(self) -> bool:
+        """Finished at the decision's end, not cut short by a call that repeats one."""
+        return self.matcher.finished and "".join(self.pieces).endswith("\n")
+
+    @property
+    def rank(self) -> tuple:
+        # A repeat ends a decision early, so it would win on probability alone: it is only
+        # taken when no hypothesis ends properly, as greedy decoding would end there too.
+        return self.ended, self.score
+
+    def absorb_forced(self, model: LocalModel, closing_at: int) -> "_Hypothesis":
+        h = self
+        while not h.matcher.finished:
+            matcher = h.matcher
+            if len(h.tokens) >= closing_at and not matcher.closing:
+                matcher = matcher.closing_mode()
+            forced = matcher.forced_text().rstrip(" ")
+            if not forced:
+                return _Hypothesis(matcher, h.seq, h.score, h.tokens, h.pieces, h.pending,
+                                   h.sampled, h.logits)
+            tokens = tuple(model.tokenize(forced))
+            h = _Hypothesis(matcher.feed(forced), h.seq, h.score, h.tokens + tokens,
+                            h.pieces + (forced,), h.pending + tokens, h.sampled, h.logits)
+        return h
+
+
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits.astype(np.float64) - logits.max()
+    return shifted - np.log(np.exp(shifted).sum())
+
+
+_STRUCTURE = ",)]}; \n"
+
+
+def _continuations(h: _Hypothesis, model: LocalModel, width: int, stats: DecodeStats):
+    """Up to `width` (log-probability, tokens, matcher) the grammar allows after `h`, the
+    likeliest first; the vocabulary filter only when none of the top candidates fits.
+
+    Only a value's content branches: whether to give an optional argument, another list item
+    or another call stays the likeliest token's choice, as in greedy decoding, since a
+    search over whole decisions would favour the shortest (adding anything costs
+    probability). So a token that ends the value is kept only when it is the likeliest to end
+    it that way (`"` rather than `")` or `",`)."""
+    depth = h.matcher.value_depth() if not h.matcher.calls_made else None
+    logp = _log_softmax(h.logits)
+    top = np.argpartition(h.logits, -TOP_CANDIDATES)[-TOP_CANDIDATES:]
+    found, ends = [], set()
+    for tok in top[np.argsort(-h.logits[top])]:
+        text = model.token_text(int(tok))
+        after = _accepts(h.matcher, text)
+        if after is None:
+            continue
+        if depth is not None and (after.finished or after.value_depth() is None or
+                                  len(after.stack) < depth):
+            end = text.rstrip(_STRUCTURE)
+            if end in ends:
+                continue
+            ends.add(end)
+        found.append((float(logp[tok]), (int(tok),), after))
+        if depth is None or len(found) == width:
+            break
+    if not found:
+        chosen, after = pick_token(h.logits, h.matcher, model, stats)
+        found.append((float(logp[chosen[0]]), tuple(chosen), after))
+    return found
+
+
+def beam_decode(model: LocalModel, matcher: Matcher, width: int = 4, margin: float = 4.0,
+                max_tokens: int = 512) -> tuple[Matcher, str, DecodeStats]:
+    """The likeliest decision the grammar allows, by a beam search: at each step each
+    hypothesis is continued by its `width` likeliest allowed tokens, and the `width` best
+    continuations within `margin` (log-probability) of the best one are kept. Greedy decoding
+    commits to a value's first token ("Yamaha" for the instrument) or to closing a call
+    before it sees what follows; a whole decision's probability does. The hypotheses are KV
+    sequences of one batch, so a step costs one evaluation whatever their number."""
+    start = time.perf_counter()
+    stats = DecodeStats()
+    at = len(model.evaluated)
+    closing_at = max_tokens * 3 // 4
+    model.copy_sequence(0, 1)
+    live = [_Hypothesis(matcher, 1, logits=model.logits().copy())]
+    best_done: _Hypothesis | None = None
+    try:
+        while live:
+            live = [h.absorb_forced(model, closing_at) for h in live]
+            waiting = [h for h in live if h.pending and not h.matcher.finished]
+            for h, logits in zip(waiting, model.eval_sequences(
+                    [(h.seq, at + len(h.tokens) - len(h.pending), list(h.pending))
+                     for h in waiting])):
+                h.logits, h.pending = logits, ()
+            grown = []
+            for h in live:
+                if h.matcher.finished:
+                    if best_done is None or h.rank > best_done.rank:
+                        best_done = h
+                    continue
+                if len(h.tokens) >= max_tokens:
+                    continue
+                for logp, tokens, after in _continuations(h, model, width, stats):
+                    grown.append((h.score + logp, h, tokens, after))
+            floor = max((g[0] for g in grown), default=0.0) - margin
+            if best_done is not None and best_done.ended:
+                floor = max(floor, best_done.score)
+            grown = sorted((g for g in grown if g[0] > floor), key=lambda g: -g[0])[:width]
+            live = _place(model, grown)
+    finally:
+        model.drop_sequences()
+    if best_done is None:
+        raise DecodeError(f"the decision did not finish within {max_tokens} tokens")
+    stats.sampled = best_done.sampled
+    stats.forced = len(best_done.tokens) - best_done.sampled
+    stats.ms = (time.perf_counter() - start) * 1000
+    return best_done.matcher, "".join(best_done.pieces), stats
+
+
+def _place(model: LocalModel, grown: list) -> list[_Hypothesis]:
+    """The kept continuations as hypotheses, each in a KV sequence: the first child of a
+    hypothesis keeps its sequence, others get a copy in a free one."""
+    kept_parents = {id(parent): parent.seq for _, parent, _, _ in grown}
+    free = [s for s in range(1, 1 + BEAM_SEQUENCES) if s not in kept_parents.values()]
+    placed, used = [], set()
+    for score, parent, tokens, after in grown:
+        if id(parent) in used:
+            seq = free.pop(0)
+            model.copy_sequence(parent.seq, seq)
+        else:
+            seq = parent.seq
+            used.add(id(parent))
+        placed.append(_Hypothesis(after, seq, score, parent.tokens + tokens,
+                                  parent.pieces + (model.token_text(tokens[0]) if len(tokens) == 1
+                                                   else model.detokenize(list(tokens)),),
+                                  tokens, parent.sampled + 1))
+    return placed

@@ -1293,6 +1293,13 @@ class Decision:
         return self.child(closing).forced(closing)
 
 
+def _expects_value(frame) -> bool:
+    """Whether the frame's next child is a value (not a key, nor whether a list has a first
+    or another item)."""
+    return isinstance(frame, Fields) and frame.key is not None or \
+        isinstance(frame, ArrayValue) and frame.phase == "item"
+
+
 class Matcher:
     """A stack of frames fed one character at a time; immutable, so cloning is free."""
 
@@ -1366,6 +1373,17 @@ class Matcher:
     @property
     def stalled(self) -> bool:
         return isinstance(self.result, Stalled)
+
+    def value_depth(self) -> int | None:
+        """The stack depth of the value being written, or about to start; None where the
+        next character is structure (a key, a call's end, another call or list item)."""
+        n = len(self.stack)
+        top = self.stack[-1] if n else None
+        if isinstance(top, (StringValue, NumberValue, AnyValue)):
+            return n
+        if isinstance(top, Choice):
+            return n if n > 1 and _expects_value(self.stack[-2]) else None
+        return n + 1 if _expects_value(top) else None
 
     def closing_mode(self) -> "Matcher":
         return Matcher(self.stack, self.result, self.finished, True)

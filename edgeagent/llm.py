@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -51,12 +52,13 @@ class LocalModel:
         self.identity = f"{model_id or f'{self.path}:{stat.st_size}:{stat.st_mtime_ns}'}" \
                         f":ctx{n_ctx}"
         self.n_threads = n_threads or default_threads()
-        self.llama = llama_cpp.Llama(
-            model_path=str(self.path), n_ctx=n_ctx, n_batch=n_batch, n_ubatch=n_batch,
-            n_threads=self.n_threads, n_threads_batch=self.n_threads, seed=0,
-            # A full-size sliding-window cache lets us cut the KV back to any shared prefix
-            # (Gemma 3 uses SWA layers; a trimmed SWA cache would force a full re-prefill).
-            swa_full=True, verbose=False)
+        with _sequences(1 + BEAM_SEQUENCES):
+            self.llama = llama_cpp.Llama(
+                model_path=str(self.path), n_ctx=n_ctx, n_batch=n_batch, n_ubatch=n_batch,
+                n_threads=self.n_threads, n_threads_batch=self.n_threads, seed=0,
+                # A full-size sliding-window cache lets us cut the KV back to any shared
+                # prefix (Gemma 3 uses SWA layers; a trimmed one would force a re-prefill).
+                swa_full=True, verbose=False)
         self.n_ctx = self.llama.n_ctx()
         self.n_vocab = self.llama.n_vocab()
         self.bos = self.llama.token_bos()
@@ -186,6 +188,71 @@ class LocalModel:
         self.llama.input_ids[: len(tokens)] = tokens
         self.llama.n_tokens = len(tokens)
         self._starts = [0, *sorted(m for m in set(marks) if 0 < m < len(tokens))]
+
+
+    # -- other sequences (beam search) ------------------------------------------------------
+    def copy_sequence(self, source: int, target: int) -> None:
+        """Make KV sequence `target` hold what `source` holds (cells are shared, not copied);
+        sequence 0 is the prompt's."""
+        memory = llama_cpp.llama_get_memory(self.llama._ctx.ctx)
+        llama_cpp.llama_memory_seq_rm(memory, target, -1, -1)
+        llama_cpp.llama_memory_seq_cp(memory, source, target, -1, -1)
+
+    def drop_sequences(self) -> None:
+        """Forget every sequence but the prompt's."""
+        memory = llama_cpp.llama_get_memory(self.llama._ctx.ctx)
+        for seq in range(1, 1 + BEAM_SEQUENCES):
+            llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
+
+    def eval_sequences(self, rows: list[tuple[int, int, list[int]]]) -> list[np.ndarray]:
+        """Evaluate tokens of several sequences in one batch: each row is (sequence, position
+        of its first token, tokens). Returns each row's logits after its last token."""
+        n = sum(len(tokens) for _, _, tokens in rows)
+        if not n:
+            return []
+        if n > self.llama.n_batch:
+            raise ContextOverflowError(f"{n} tokens do not fit a batch of {self.llama.n_batch}")
+        if max(pos + len(tokens) for _, pos, tokens in rows) >= self.n_ctx:
+            raise ContextOverflowError(f"output does not fit the context of {self.n_ctx}")
+        batch = llama_cpp.llama_batch_init(n, 0, 1)
+        try:
+            i, last = 0, []
+            for seq, pos, tokens in rows:
+                for j, tok in enumerate(tokens):
+                    batch.token[i], batch.pos[i], batch.n_seq_id[i] = tok, pos + j, 1
+                    batch.seq_id[i][0] = seq
+                    batch.logits[i] = j == len(tokens) - 1
+                    i += 1
+                last.append(i - 1)
+            batch.n_tokens = n
+            if llama_cpp.llama_decode(self.llama._ctx.ctx, batch) != 0:
+                raise RuntimeError("llama.cpp could not evaluate the batch")
+            return [np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(
+                self.llama._ctx.ctx, at), shape=(self.n_vocab,)).copy() for at in last]
+        finally:
+            llama_cpp.llama_batch_free(batch)
+
+
+BEAM_SEQUENCES = 4  # KV sequences besides the prompt's, one per hypothesis of a beam search
+
+
+@contextmanager
+def _sequences(n: int):
+    """Llama() takes no n_seq_max: give its context parameters room for `n` sequences in one
+    shared (unified) cache, where a copied sequence shares its cells."""
+    low = llama_cpp.llama_cpp  # the module Llama() reads its defaults from
+    defaults = low.llama_context_default_params
+
+    def params():
+        p = defaults()
+        p.n_seq_max, p.kv_unified = n, True
+        return p
+
+    low.llama_context_default_params = params
+    try:
+        yield
+    finally:
+        low.llama_context_default_params = defaults
 
 
 class ContextOverflowError(RuntimeError):
