@@ -270,12 +270,12 @@ def _continuations(h: _Hypothesis, model: LocalModel, width: int, stats: DecodeS
 
 def beam_decode(model: LocalModel, matcher: Matcher, width: int = 4, margin: float = 4.0,
                 max_tokens: int = 512) -> tuple[Matcher, str, DecodeStats]:
-    """The likeliest decision the grammar allows, by a beam search: at each step each
-    hypothesis is continued by its `width` likeliest allowed tokens, and the `width` best
-    continuations within `margin` (log-probability) of the best one are kept. Greedy decoding
-    commits to a value's first token ("Yamaha" for the instrument) or to closing a call
-    before it sees what follows; a whole decision's probability does. The hypotheses are KV
-    sequences of one batch, so a step costs one evaluation whatever their number."""
+    """A decision by a beam search over the first call's values: at each step each hypothesis
+    is continued by its `width` likeliest allowed tokens (one, outside those values), and the
+    `width` best continuations within `margin` (log-probability) of the best one are kept; the
+    decision whose chosen tokens are the likeliest wins. Greedy decoding commits to a value's
+    first token ("Yamaha" for the instrument) before it sees what follows. The hypotheses are
+    KV sequences of one batch, so a step costs one evaluation whatever their number."""
     start = time.perf_counter()
     stats = DecodeStats()
     at = len(model.evaluated)

@@ -602,3 +602,21 @@ def test_a_call_takes_no_number_of_a_sentence_that_states_another_calls_numbers(
                                   max_calls=2, ground=Grounding(
         "A player scores 60% of shots. Out of 10 shots, how likely is 7? And out of 15?"))
     assert shared.feed(" f(trials=10, p=0.6)").feed("; f(trials=15, p=0.6)\n").finished
+
+
+def test_value_depth_tells_a_value_from_the_structure_around_it():
+    m = Matcher.for_decision(TOOLS, max_calls=4)
+    at = {text: m.feed(text).value_depth() for text in (
+        " area(", " area(base=", " area(base=1", " area(base=1, height=2, unit=\"c",
+        ' light(room="hall", levels=[', ' light(room="hall", levels=[1, ',
+        ' light(room="hall", levels=[1', ' light(room="h', ' light(room="hall"',
+        " area(base=1, height=2)", " area(base=1, height=2); ")}
+    assert at[" area("] is None                      # a key or the call's end comes next
+    assert at[" area(base="] == at[" area(base=1"]   # the number about to start, and in it
+    assert at[' area(base=1, height=2, unit="c'] is not None
+    assert at[' light(room="h'] is not None           # an enum's literal is a value too
+    assert at[' light(room="hall"'] is None
+    assert at[' light(room="hall", levels=['] is None   # whether the list has an item
+    assert at[' light(room="hall", levels=[1, '] is not None
+    assert at[' light(room="hall", levels=[1'] is not None
+    assert at[" area(base=1, height=2)"] is None and at[" area(base=1, height=2); "] is None
