@@ -227,9 +227,9 @@ class _Hypothesis:
         return h
 
 
-def _log_softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits.astype(np.float64) - logits.max()
-    return shifted - np.log(np.exp(shifted).sum())
+def _log_normalizer(logits: np.ndarray) -> float:
+    top = float(logits.max())
+    return top + float(np.log(np.exp(logits - top).sum()))
 
 
 _STRUCTURE = ",)]}; \n"
@@ -245,7 +245,7 @@ def _continuations(h: _Hypothesis, model: LocalModel, width: int, stats: DecodeS
     probability). So a token that ends the value is kept only when it is the likeliest to end
     it that way (`"` rather than `")` or `",`)."""
     depth = h.matcher.value_depth() if not h.matcher.calls_made else None
-    logp = _log_softmax(h.logits)
+    normalizer = _log_normalizer(h.logits)
     top = np.argpartition(h.logits, -TOP_CANDIDATES)[-TOP_CANDIDATES:]
     found, ends = [], set()
     for tok in top[np.argsort(-h.logits[top])]:
@@ -259,16 +259,16 @@ def _continuations(h: _Hypothesis, model: LocalModel, width: int, stats: DecodeS
             if end in ends:
                 continue
             ends.add(end)
-        found.append((float(logp[tok]), (int(tok),), after))
+        found.append((float(h.logits[tok]) - normalizer, (int(tok),), after))
         if depth is None or len(found) == width:
             break
     if not found:
         chosen, after = pick_token(h.logits, h.matcher, model, stats)
-        found.append((float(logp[chosen[0]]), tuple(chosen), after))
+        found.append((float(h.logits[chosen[0]]) - normalizer, tuple(chosen), after))
     return found
 
 
-def beam_decode(model: LocalModel, matcher: Matcher, width: int = 4, margin: float = 4.0,
+def beam_decode(model: LocalModel, matcher: Matcher, width: int = 4, margin: float = 2.5,
                 max_tokens: int = 512) -> tuple[Matcher, str, DecodeStats]:
     """A decision by a beam search over the first call's values: at each step each hypothesis
     is continued by its `width` likeliest allowed tokens (one, outside those values), and the
