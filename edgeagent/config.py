@@ -60,7 +60,7 @@ class AgentSettings(Section):
     diverge_repeats: bool = False        # a stalled call is decoded again from its least sure
     # step (measured neutral over all BFCL items; see README)
     beam_width: int = Field(4, ge=1, le=4)  # hypotheses of the beam search; 1: greedy
-    beam_margin: float = Field(2.5, gt=0)  # a hypothesis this far behind the best is dropped
+    beam_margin: float = Field(4.0, gt=0)  # a hypothesis this far behind the best is dropped
     similar_examples: int = Field(0, ge=0, le=8)  # worked examples chosen by likeness to the
     # catalog (needs rank_tools); 0: the three fixed ones (measured neutral; see README)
     rank_tools: bool = True              # embeddings rank tools (needs models install use-multilingual)

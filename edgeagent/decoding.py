@@ -268,7 +268,7 @@ def _continuations(h: _Hypothesis, model: LocalModel, width: int, stats: DecodeS
     return found
 
 
-def beam_decode(model: LocalModel, matcher: Matcher, width: int = 4, margin: float = 2.5,
+def beam_decode(model: LocalModel, matcher: Matcher, width: int = 4, margin: float = 4.0,
                 max_tokens: int = 512) -> tuple[Matcher, str, DecodeStats]:
     """A decision by a beam search over the first call's values: at each step each hypothesis
     is continued by its `width` likeliest allowed tokens (one, outside those values), and the
