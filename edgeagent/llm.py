@@ -52,6 +52,8 @@ class LocalModel:
         self.identity = f"{model_id or f'{self.path}:{stat.st_size}:{stat.st_mtime_ns}'}" \
                         f":ctx{n_ctx}"
         self.n_threads = n_threads or default_threads()
+        # llama.cpp reserves an output per sequence in a batch: fewer aborts the process
+        n_batch = max(n_batch, 1 + BEAM_SEQUENCES)
         with _sequences(1 + BEAM_SEQUENCES):
             self.llama = llama_cpp.Llama(
                 model_path=str(self.path), n_ctx=n_ctx, n_batch=n_batch, n_ubatch=n_batch,
@@ -189,7 +191,6 @@ class LocalModel:
         self.llama.n_tokens = len(tokens)
         self._starts = [0, *sorted(m for m in set(marks) if 0 < m < len(tokens))]
 
-
     # -- other sequences (beam search) ------------------------------------------------------
     def copy_sequence(self, source: int, target: int) -> None:
         """Make KV sequence `target` hold what `source` holds (cells are shared, not copied);
@@ -205,15 +206,27 @@ class LocalModel:
             llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
 
     def eval_sequences(self, rows: list[tuple[int, int, list[int]]]) -> list[np.ndarray]:
-        """Evaluate tokens of several sequences in one batch: each row is (sequence, position
-        of its first token, tokens). Returns each row's logits after its last token."""
-        n = sum(len(tokens) for _, _, tokens in rows)
-        if not n:
-            return []
-        if n > self.llama.n_batch:
-            raise ContextOverflowError(f"{n} tokens do not fit a batch of {self.llama.n_batch}")
-        if max(pos + len(tokens) for _, pos, tokens in rows) >= self.n_ctx:
+        """Evaluate tokens of several sequences in one batch (in several when they do not fit
+        one): each row is (sequence, position of its first token, tokens, at least one).
+        Returns each row's logits after its last token."""
+        if rows and max(pos + len(tokens) for _, pos, tokens in rows) >= self.n_ctx:
             raise ContextOverflowError(f"output does not fit the context of {self.n_ctx}")
+        size = self.llama.n_batch
+        parts = [(seq, pos + k, tokens[k:k + size]) for seq, pos, tokens in rows
+                 for k in range(0, len(tokens), size)]
+        logits, batch = [], []
+        for part in parts:
+            if sum(len(p[2]) for p in batch) + len(part[2]) > size:
+                logits += self._eval_batch(batch)
+                batch = []
+            batch.append(part)
+        logits += self._eval_batch(batch) if batch else []
+        # a row's logits are those of its last part
+        ends = np.cumsum([-(-len(tokens) // size) for _, _, tokens in rows]) - 1
+        return [logits[e] for e in ends]
+
+    def _eval_batch(self, rows: list[tuple[int, int, list[int]]]) -> list[np.ndarray]:
+        n = sum(len(tokens) for _, _, tokens in rows)
         batch = llama_cpp.llama_batch_init(n, 0, 1)
         try:
             i, last = 0, []

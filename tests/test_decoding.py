@@ -41,6 +41,23 @@ def test_a_copied_sequence_goes_on_like_the_prompt_and_leaves_it_as_it_was(model
     assert np.argmax(model.logits()) == np.argmax(before)
 
 
+def test_rows_longer_than_a_batch_are_evaluated_in_parts(model):
+    from edgeagent.llm import LocalModel
+    small = LocalModel(model.path, n_ctx=1024, n_threads=model.n_threads, n_batch=2)
+    assert small.llama.n_batch == 5  # room for an output per sequence
+    prompt = _prompt(small, EMPIRES, REQUEST)
+    small.set_prompt(prompt)
+    small.copy_sequence(0, 1)
+    small.copy_sequence(0, 2)
+    long, short = small.tokenize(' empire_religion(empire="Roman Empire")'), [small.bos]
+    assert len(long) > 5
+    rows = small.eval_sequences([(1, len(prompt), long), (2, len(prompt), short)])
+    small.drop_sequences()
+    for tokens, logits in zip((long, short), rows):
+        small.set_prompt(prompt + tokens)
+        assert np.argmax(logits) == np.argmax(small.logits())
+
+
 def test_the_beam_ends_a_value_where_greedy_decoding_runs_on(model):
     prompt = _prompt(model, EMPIRES, REQUEST)
     model.set_prompt(prompt)
