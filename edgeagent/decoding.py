@@ -16,7 +16,8 @@ model itself hesitated.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Iterator
 
 import numpy as np
 
@@ -50,6 +51,33 @@ def _accepts(matcher: Matcher, text: str | None) -> Matcher | None:
     return matcher.feed(text) if text else None
 
 
+def _forced(matcher: Matcher, emitted: int, closing_at: int) -> tuple[Matcher, str]:
+    """The matcher (in closing mode once `emitted` output tokens reach `closing_at`: the rest
+    of the budget finishes what is open) and the text it forces next."""
+    if emitted >= closing_at and not matcher.closing:
+        matcher = matcher.closing_mode()
+    # A trailing space is left to the sampler: the model's tokens carry spaces in front of
+    # words (" height"), so forcing a bare space would split a natural token in two.
+    return matcher, matcher.forced_text().rstrip(" ")
+
+
+def _piece(model: LocalModel, tokens) -> str:
+    """The text of a sampled token, or of the byte tokens that spell one character."""
+    return model.token_text(tokens[0]) if len(tokens) == 1 else model.detokenize(list(tokens))
+
+
+def _allowed_in_top(logits: np.ndarray, matcher: Matcher, model: LocalModel
+                   ) -> Iterator[tuple[int, str, Matcher]]:
+    """The tokens among the TOP_CANDIDATES by logit that the grammar allows, likeliest first,
+    with their text and the matcher after them."""
+    top = np.argpartition(logits, -TOP_CANDIDATES)[-TOP_CANDIDATES:]
+    for tok in top[np.argsort(-logits[top])]:
+        text = model.token_text(int(tok))
+        after = _accepts(matcher, text)
+        if after is not None:
+            yield int(tok), text, after
+
+
 def pick_token(logits: np.ndarray, matcher: Matcher, model: LocalModel, stats: DecodeStats
                ) -> tuple[list[int], Matcher]:
     """The highest-logit token the grammar allows (or the byte tokens of a character that has
@@ -60,11 +88,9 @@ def pick_token(logits: np.ndarray, matcher: Matcher, model: LocalModel, stats: D
     if after is not None:
         return [best], after
     stats.rejected_greedy += 1
-    top = np.argpartition(logits, -TOP_CANDIDATES)[-TOP_CANDIDATES:]
-    for tok in top[np.argsort(-logits[top])]:
-        after = _accepts(matcher, text(int(tok)))
-        if after is not None:
-            return [int(tok)], after
+    found = next(_allowed_in_top(logits, matcher, model), None)
+    if found is not None:
+        return [found[0]], found[2]
     stats.full_scans += 1
     allowed = [toks for ch, toks in model.tokens_by_first_char.items()
                if matcher.feed(ch) is not None]
@@ -123,14 +149,10 @@ def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512, diverge: 
     closing_at = max_tokens * 3 // 4
     while True:
         while not matcher.finished:
-            if stats.completion_tokens >= closing_at and not matcher.closing:
-                matcher = matcher.closing_mode()  # the rest of the budget finishes what is open
             if stats.completion_tokens >= max_tokens:
                 raise DecodeError(f"the decision did not finish within {max_tokens} tokens "
                                   f"(it ends: {''.join(pieces)[-60:]!r})")
-            # A trailing space is left to the sampler: the model's tokens carry spaces in front
-            # of words (" height"), so forcing a bare space would split a natural token in two.
-            forced = matcher.forced_text().rstrip(" ")
+            matcher, forced = _forced(matcher, stats.completion_tokens, closing_at)
             if forced:
                 tokens = model.tokenize(forced)
                 matcher = matcher.feed(forced)
@@ -152,8 +174,7 @@ def decode(model: LocalModel, matcher: Matcher, max_tokens: int = 512, diverge: 
             matcher, pending = after, chosen
             emitted += chosen
             stats.sampled += 1
-            pieces.append(model.token_text(chosen[0]) if len(chosen) == 1 else
-                          model.detokenize(chosen))  # a character spelled in bytes
+            pieces.append(_piece(model, chosen))
         if not (diverge and matcher.stalled and stats.diverged < MAX_DIVERGENCES):
             break
         found = _least_sure([s for s in steps if s.call == len(matcher.result)], model)
@@ -203,7 +224,7 @@ class _Hypothesis:
     @property
     def ended(self) -> bool:
         """Finished at the decision's end, not cut short by a call that repeats one."""
-        return self.matcher.finished and "".join(self.pieces).endswith("\n")
+        return self.matcher.finished and self.pieces[-1].endswith("\n")
 
     @property
     def rank(self) -> tuple:
@@ -212,18 +233,15 @@ class _Hypothesis:
         return self.ended, self.score
 
     def absorb_forced(self, model: LocalModel, closing_at: int) -> "_Hypothesis":
+        """The hypothesis with the text the grammar forces next added (to be evaluated)."""
         h = self
         while not h.matcher.finished:
-            matcher = h.matcher
-            if len(h.tokens) >= closing_at and not matcher.closing:
-                matcher = matcher.closing_mode()
-            forced = matcher.forced_text().rstrip(" ")
+            matcher, forced = _forced(h.matcher, len(h.tokens), closing_at)
             if not forced:
-                return _Hypothesis(matcher, h.seq, h.score, h.tokens, h.pieces, h.pending,
-                                   h.sampled, h.logits)
+                return replace(h, matcher=matcher)
             tokens = tuple(model.tokenize(forced))
-            h = _Hypothesis(matcher.feed(forced), h.seq, h.score, h.tokens + tokens,
-                            h.pieces + (forced,), h.pending + tokens, h.sampled, h.logits)
+            h = replace(h, matcher=matcher.feed(forced), tokens=h.tokens + tokens,
+                        pieces=h.pieces + (forced,), pending=h.pending + tokens)
         return h
 
 
@@ -246,20 +264,15 @@ def _continuations(h: _Hypothesis, model: LocalModel, width: int, stats: DecodeS
     it that way (`"` rather than `")` or `",`)."""
     depth = h.matcher.value_depth() if not h.matcher.calls_made else None
     normalizer = _log_normalizer(h.logits)
-    top = np.argpartition(h.logits, -TOP_CANDIDATES)[-TOP_CANDIDATES:]
     found, ends = [], set()
-    for tok in top[np.argsort(-h.logits[top])]:
-        text = model.token_text(int(tok))
-        after = _accepts(h.matcher, text)
-        if after is None:
-            continue
+    for tok, text, after in _allowed_in_top(h.logits, h.matcher, model):
         if depth is not None and (after.finished or after.value_depth() is None or
                                   len(after.stack) < depth):
             end = text.rstrip(_STRUCTURE)
             if end in ends:
                 continue
             ends.add(end)
-        found.append((float(h.logits[tok]) - normalizer, (int(tok),), after))
+        found.append((float(h.logits[tok]) - normalizer, (tok,), after))
         if depth is None or len(found) == width:
             break
     if not found:
@@ -319,18 +332,15 @@ def beam_decode(model: LocalModel, matcher: Matcher, width: int = 4, margin: flo
 def _place(model: LocalModel, grown: list) -> list[_Hypothesis]:
     """The kept continuations as hypotheses, each in a KV sequence: the first child of a
     hypothesis keeps its sequence, others get a copy in a free one."""
-    kept_parents = {id(parent): parent.seq for _, parent, _, _ in grown}
-    free = [s for s in range(1, 1 + BEAM_SEQUENCES) if s not in kept_parents.values()]
-    placed, used = [], set()
+    kept = {parent.seq for _, parent, _, _ in grown}
+    free = [seq for seq in range(1, 1 + BEAM_SEQUENCES) if seq not in kept]
+    placed = []
     for score, parent, tokens, after in grown:
-        if id(parent) in used:
+        seq = parent.seq
+        if seq in {h.seq for h in placed}:  # the parent's sequence went to an earlier child
             seq = free.pop(0)
             model.copy_sequence(parent.seq, seq)
-        else:
-            seq = parent.seq
-            used.add(id(parent))
         placed.append(_Hypothesis(after, seq, score, parent.tokens + tokens,
-                                  parent.pieces + (model.token_text(tokens[0]) if len(tokens) == 1
-                                                   else model.detokenize(list(tokens)),),
-                                  tokens, parent.sampled + 1))
+                                  parent.pieces + (_piece(model, tokens),), tokens,
+                                  parent.sampled + 1))
     return placed

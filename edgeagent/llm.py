@@ -195,13 +195,13 @@ class LocalModel:
     def copy_sequence(self, source: int, target: int) -> None:
         """Make KV sequence `target` hold what `source` holds (cells are shared, not copied);
         sequence 0 is the prompt's."""
-        memory = llama_cpp.llama_get_memory(self.llama._ctx.ctx)
+        memory = self.llama._ctx.memory
         llama_cpp.llama_memory_seq_rm(memory, target, -1, -1)
         llama_cpp.llama_memory_seq_cp(memory, source, target, -1, -1)
 
     def drop_sequences(self) -> None:
         """Forget every sequence but the prompt's."""
-        memory = llama_cpp.llama_get_memory(self.llama._ctx.ctx)
+        memory = self.llama._ctx.memory
         for seq in range(1, 1 + BEAM_SEQUENCES):
             llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
 
@@ -209,28 +209,30 @@ class LocalModel:
         """Evaluate tokens of several sequences in one batch (in several when they do not fit
         one): each row is (sequence, position of its first token, tokens, at least one).
         Returns each row's logits after its last token."""
-        if rows and max(pos + len(tokens) for _, pos, tokens in rows) >= self.n_ctx:
+        if not rows:
+            return []
+        if max(pos + len(tokens) for _, pos, tokens in rows) >= self.n_ctx:
             raise ContextOverflowError(f"output does not fit the context of {self.n_ctx}")
         size = self.llama.n_batch
-        parts = [(seq, pos + k, tokens[k:k + size]) for seq, pos, tokens in rows
-                 for k in range(0, len(tokens), size)]
+        # (sequence, position, tokens, whether the row ends with them)
+        parts = [(seq, pos + k, tokens[k:k + size], k + size >= len(tokens))
+                 for seq, pos, tokens in rows for k in range(0, len(tokens), size)]
         logits, batch = [], []
         for part in parts:
             if sum(len(p[2]) for p in batch) + len(part[2]) > size:
                 logits += self._eval_batch(batch)
                 batch = []
             batch.append(part)
-        logits += self._eval_batch(batch) if batch else []
-        # a row's logits are those of its last part
-        ends = np.cumsum([-(-len(tokens) // size) for _, _, tokens in rows]) - 1
-        return [logits[e] for e in ends]
+        logits += self._eval_batch(batch)
+        return [row for row, part in zip(logits, parts) if part[3]]
 
-    def _eval_batch(self, rows: list[tuple[int, int, list[int]]]) -> list[np.ndarray]:
-        n = sum(len(tokens) for _, _, tokens in rows)
+    def _eval_batch(self, parts: list[tuple]) -> list[np.ndarray]:
+        """One llama_decode of (sequence, position, tokens, _) parts; each part's last logits."""
+        n = sum(len(part[2]) for part in parts)
         batch = llama_cpp.llama_batch_init(n, 0, 1)
         try:
             i, last = 0, []
-            for seq, pos, tokens in rows:
+            for seq, pos, tokens, _ in parts:
                 for j, tok in enumerate(tokens):
                     batch.token[i], batch.pos[i], batch.n_seq_id[i] = tok, pos + j, 1
                     batch.seq_id[i][0] = seq
