@@ -619,6 +619,8 @@ _NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
                  "double": 2, "triple": 3, "half": 0.5}
 
 
+# A request that asks for values again ("the same calculation", "remains the same").
+_SAME = re.compile(r"\bsame\b")
 _NEGATION = re.compile(r"\b(?:not|no|never|without|few|less|exclud\w*|\w+n't)\b")
 
 
@@ -768,11 +770,15 @@ def same_word(a: str, b: str) -> bool:
     return len(b) > len(a) and a[0] == b[0] and all(c in rest for c in a)
 
 
+def naming_score(mention: Mention, name: str) -> int:
+    """How many words of the argument's name the mention's label says."""
+    return sum(any(same_word(w, b) for b in mention.label) for w in name_words(name))
+
+
 def labelled(mentions: list[Mention], name: str) -> list[Mention]:
     """The mentions whose labels name the argument best ("a sample size of 50" for
     sample_size over "a sample mean of 25"); none when no label names it."""
-    words = name_words(name)
-    score = {m: sum(any(same_word(w, b) for b in m.label) for w in words) for m in mentions}
+    score = {m: naming_score(m, name) for m in mentions}
     best = max(score.values(), default=0)
     return [m for m in mentions if best and score[m] == best]
 
@@ -800,6 +806,15 @@ def number_literals(mentions: Iterable[Mention], integer: bool, real: bool = Fal
     return frozenset(out)
 
 
+def unwrapped(text: str) -> str:
+    """A text written inside quotes as a whole without them ('"Can you help me ...?"'): such
+    quotes mark no value, and read as quotes they would make the whole request one."""
+    t = text.strip()
+    if len(t) > 1 and t[0] in "\"'" and t[-1] == t[0] and t[0] not in t[1:-1]:
+        return t[1:-1]
+    return text
+
+
 class Grounding:
     """What the request itself says: its text and its numbers. Values are kept to these, so a
     small model copies them instead of inventing them: optional arguments only when the request
@@ -809,6 +824,7 @@ class Grounding:
                  required_args: bool = True):
         self.optional_args, self.continue_uncovered = optional_args, continue_uncovered
         self.required_args = required_args
+        request = " ".join(unwrapped(line) for line in request.split("\n"))
         request = " ".join(request.split())  # as the prompt shows it
         self.source, self.text = request, request.lower()
         self.in_digits, words = stated_numbers(request)
@@ -980,6 +996,29 @@ class Grounding:
                  self.per_sentence[m.sentence] > 1 and words & set(m.label)}
         return [m for m in mentions if m.sentence not in alike]
 
+    def varied(self, mentions: list[Mention], name: str, schema: dict, used=()
+               ) -> list[Mention]:
+        """For an argument that earlier calls of the tool gave a number from a sentence that
+        states several, the mentions like it (a label word in common, naming the argument as
+        well) that no call has used, while there are any ("20 times ... 50 times ... 100
+        times": the second call's trials are 50 or 100). Not when the request asks for the
+        same again ("the same calculation but with ...")."""
+        given = set(numbers_in([c["arguments"][name] for c in self.earlier
+                                if c["name"] == self.tool and name in c["arguments"]]))
+        if not given or _SAME.search(self.text):
+            return mentions
+        sources = [m for m in self.mentions if m.readings & given
+                   and self.per_sentence[m.sentence] > 1]
+        if not sources:
+            return mentions
+        words = {w for m in sources for w in m.label if len(w) > 3}
+        naming = max(naming_score(m, name) for m in sources)
+        # counted over all the request's numbers: `mentions` may have lost some already
+        fresh = set(self.unused([m.as_argument(schema) for m in self.mentions],
+                                [*arguments_of(self.earlier), *used]))
+        return [m for m in mentions if m in fresh and words & set(m.label)
+                and naming_score(m, name) >= naming] or mentions
+
     @staticmethod
     def unused(mentions: list[Mention], values) -> list[Mention]:
         """The mentions no reading of which these argument values have used; each use covers
@@ -1039,7 +1078,7 @@ class Grounding:
             mentions = [m.as_argument(schema) for m in self.mentions]
             left = [m for m in self.unused(mentions, used) if number_literals([m], integer, real)]
             if not in_list:  # "The first house has 3 bedrooms ... The second house has 4"
-                left = self.local(left, used) or left
+                left = self.varied(self.local(left, used) or left, name, schema, used)
             if in_list and used:  # a list that began with an item of a stated list keeps to it
                 groups = {m.group for m in mentions if m.readings & set(numbers_in(used[0]))}
                 if len(groups) == 1 and -1 not in groups:

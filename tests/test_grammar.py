@@ -620,3 +620,28 @@ def test_value_depth_tells_a_value_from_the_structure_around_it():
     assert at[' light(room="hall", levels=[1, '] is not None
     assert at[' light(room="hall", levels=[1'] is not None
     assert at[" area(base=1, height=2)"] is None and at[" area(base=1, height=2); "] is None
+
+
+def test_a_later_call_takes_a_number_like_the_earlier_calls_one_that_no_call_used():
+    tools = _tool(trials={"type": "integer"}, successes={"type": "integer"},
+                  p={"type": "float"})
+    ground = Grounding("You win a round with a 0.3 probability. If you play 20 times, what is "
+                       "the chance of winning exactly 5 times? And if you play 50 times, of "
+                       "winning exactly 15 times?")
+    m = Matcher.for_decision(tools, max_calls=2, ground=ground)
+    second = m.feed(" f(trials=20, successes=5, p=0.3); f(trials=")
+    assert second.feed("20") is None and second.feed("5,") is None  # used by the first call
+    assert second.feed("50, successes=15, p=0.3)\n").finished       # 0.3 is said once
+    again = Matcher.for_decision(tools, max_calls=2, ground=Grounding(
+        "If you play 20 times, what is the chance of winning 5 times? Then the same with a "
+        "0.3 and a 0.5 probability."))
+    assert again.feed(" f(trials=20, successes=5, p=0.3); f(trials=20, successes=5, p=0.5)\n"
+                      ).finished                                    # "the same": may repeat
+
+
+def test_quotes_around_the_whole_request_mark_no_value():
+    tools = _tool(name={"type": "string"})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        '"Can you find the chess club named \'Knight Gambit\' in Boston?"'))
+    assert m.feed(' f(name="Can you find') is None    # not one quoted value
+    assert m.feed(' f(name="Knight Gambit")\n').finished
