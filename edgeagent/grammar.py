@@ -120,8 +120,7 @@ class StringValue:
         past the closing quote); past the end of a value it could be, not into a break ("San
         Francisco in 2020")."""
         taken = bool(self.chars) and self._is_taken()  # may grow on: no dead ends
-        starts = [at for at in self._starts(chars)
-                  if taken or not leaves_quotes(self.ground, at, at + len(chars))]
+        starts = [at for at in self._starts(chars) if self._open_in_quotes(at, len(chars))]
         if chars[-1:] in " ," and self.chars and not taken:
             return any(not breaks_at(self.ground, at + len(self.chars)) for at in starts)
         return bool(starts)
@@ -130,8 +129,20 @@ class StringValue:
         return [at for at in word_starts(chars, self.ground)
                 if self.starts is None or at in self.starts]
 
-    def _is_taken(self) -> bool:
-        value = self.chars.lower()
+    def _open_in_quotes(self, at: int, n: int) -> bool:
+        """Whether a value of `n` characters from `at` stays within the quotes it starts in,
+        and could still end there on a value not taken ("Friends" of 'Friends' is no start
+        once taken: it could only run past its quote)."""
+        quote = next((m for m in _quoted(self.ground) if m.start() < at < m.end() - 1), None)
+        if quote is None:
+            return True
+        close = quote.end() - 1
+        return at + n <= close and any(
+            not self._is_taken(self.ground[at:end]) for end in range(max(at + n, at + 1), close + 1)
+            if end == close or _WORD_END.match(self.ground, end))
+
+    def _is_taken(self, value: str | None = None) -> bool:
+        value = (self.chars if value is None else value).lower()
         if not self.apart:
             return value in self.taken
         return any(words_within(value, t) or words_within(t, value) for t in self.taken)
@@ -173,8 +184,8 @@ class StringValue:
         if len(self.chars) >= self.max_chars:
             return False
         end, taken, n = len(self.ground) - len(self.chars), self._is_taken(), len(self.chars)
-        return any(at < end and (taken or not breaks_at(self.ground, at + n)
-                                 and not leaves_quotes(self.ground, at, at + n + 1))
+        return any(at < end and (taken or not breaks_at(self.ground, at + n))
+                   and not leaves_quotes(self.ground, at, at + n + 1)
                    for at in self._starts(self.chars))
 
     def forced(self, closing=False):
@@ -827,6 +838,7 @@ class Grounding:
         request = " ".join(unwrapped(line) for line in request.split("\n"))
         request = " ".join(request.split())  # as the prompt shows it
         self.source, self.text = request, request.lower()
+        self.words = set(re.findall(r"[a-z]+", self.text))
         self.in_digits, words = stated_numbers(request)
         self.mentions = self.in_digits + words
         self.per_sentence = Counter(m.sentence for m in self.mentions)  # numbers it states
@@ -1121,7 +1133,8 @@ class Grounding:
         """Whether the request states a value for an optional argument: an enum value it names,
         a number it states that the call has not `used` for an argument it names (by name or by
         the number's label) or a year for a year, a unit for a unit, a value its description
-        names, or a value of an argument whose name it mentions."""
+        names, or a value of an argument whose name it mentions (for a flag, a word of its
+        name in another form)."""
         if schema.get("enum"):
             return bool(self.stated_enum(schema))
         if schema.get("type") in ("integer", "number"):
@@ -1129,6 +1142,9 @@ class Grounding:
                     if number_literals([m], schema["type"] == "integer")]
             return bool(left) and (self.names_argument(name) or bool(labelled(left, name)) or
                                    bool(years(left, name)))
+        if schema.get("type") == "boolean":  # "with details": detailed=; "standardization"
+            return self.names_argument(name) or any(
+                same_word(w, b) for w in name_words(name) for b in self.words)
         return self.names_argument(name) or (schema.get("type") in ("string", "array") and
                                              bool(self.offered(schema, name)))
 

@@ -506,7 +506,9 @@ def test_a_grounded_string_has_no_dead_end_at_a_quote():
     m = Matcher.for_decision(tools, ground=Grounding(
         'Analyze "AGCT" and "AGGT" against the reference "AGCT"'))
     assert dead_ends(m.feed(' f(sequence="AGCT'), 2) == []            # at its closing quote
-    assert dead_ends(m.feed(' f(sequence="AGCT", reference="AGCT'), 2) == []  # taken: grows
+    taken = m.feed(' f(sequence="AGCT", reference="AG')
+    assert taken.feed("CT") is None       # taken, and it could only run past its quote
+    assert dead_ends(taken, 3) == [] and taken.feed('GT")\n').finished
 
 
 def test_a_value_does_not_start_with_a_word_that_frames_the_request():
@@ -645,3 +647,12 @@ def test_quotes_around_the_whole_request_mark_no_value():
         '"Can you find the chess club named \'Knight Gambit\' in Boston?"'))
     assert m.feed(' f(name="Can you find') is None    # not one quoted value
     assert m.feed(' f(name="Knight Gambit")\n').finished
+
+
+def test_an_optional_flag_is_offered_when_the_request_says_its_name_in_another_form():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "target": {"type": "string"}, "standardize": {"type": "boolean"},
+        "detailed": {"type": "boolean"}}, "required": ["target"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding("Fit 'price', with standardization."))
+    assert m.feed(' f(target="price", detailed') is None     # no word of it is said
+    assert m.feed(' f(target="price", standardize=True)\n').finished
