@@ -137,9 +137,11 @@ class StringValue:
         if quote is None:
             return True
         close = quote.end() - 1
-        return at + n <= close and any(
-            not self._is_taken(self.ground[at:end]) for end in range(max(at + n, at + 1), close + 1)
-            if end == close or _WORD_END.match(self.ground, end))
+        if at + n > close or not self.taken:
+            return at + n <= close
+        return any(not self._is_taken(self.ground[at:end])
+                   for end in range(max(at + n, at + 1), close + 1)
+                   if end == close or _WORD_END.match(self.ground, end))
 
     def _is_taken(self, value: str | None = None) -> bool:
         value = (self.chars if value is None else value).lower()
