@@ -819,6 +819,33 @@ def number_literals(mentions: Iterable[Mention], integer: bool, real: bool = Fal
     return frozenset(out)
 
 
+# Which end of a move or a conversion an argument names ("from_currency", "destination"),
+# and the words before a value of the other end.
+_FROM_END = frozenset("from source base origin start departure sender".split())
+_TO_END = frozenset("to target destination end arrival recipient into".split())
+_OTHER_END_CUE = {"from": re.compile(r"\b(?:to|into)\s+(?:the\s+)?", re.IGNORECASE),
+                  "to": re.compile(r"\bfrom\s+(?:the\s+)?", re.IGNORECASE)}
+
+
+def end_of(name: str) -> str | None:
+    """"from" or "to" for an argument that names one end of a move or a conversion."""
+    words = set(re.split(r"[_\W]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()))
+    if words & _FROM_END and not words & _TO_END:
+        return "from"
+    if words & _TO_END and not words & _FROM_END:
+        return "to"
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def other_end_starts(text: str, end: str | None) -> frozenset:
+    """Where the request starts a value of the other end: right after "to" or "into" for a
+    "from" argument ("convert EUR to USD": not USD), right after "from" for a "to" one."""
+    if end is None:
+        return frozenset()
+    return frozenset(m.end() for m in _OTHER_END_CUE[end].finditer(text))
+
+
 def unwrapped(text: str) -> str:
     """A text written inside quotes as a whole without them ('"Can you help me ...?"'): such
     quotes mark no value, and read as quotes they would make the whole request one."""
@@ -1120,6 +1147,8 @@ class Grounding:
                 return value_frame({"enum": [d for d in dates if d not in taken] or dates})
             ground = as_schema_writes(self.source, schema, name)
             starts = item_starts(ground, items, taken) if in_list and items else None
+            if starts is None and (other := other_end_starts(ground, end_of(name))):
+                starts = frozenset(range(len(ground))) - other  # "from EUR to USD"
             if starts is not None and not starts:
                 return None  # the request lists no further item
             return StringValue(max_chars(schema), ground=ground, taken=taken,

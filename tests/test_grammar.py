@@ -656,3 +656,16 @@ def test_an_optional_flag_is_offered_when_the_request_says_its_name_in_another_f
     m = Matcher.for_decision(tools, ground=Grounding("Fit 'price', with standardization."))
     assert m.feed(' f(target="price", detailed') is None     # no word of it is said
     assert m.feed(' f(target="price", standardize=True)\n').finished
+
+
+def test_an_argument_for_one_end_takes_no_value_the_request_gives_the_other_end():
+    tools = _tool(from_currency={"type": "string"}, to_currency={"type": "string"})
+    m = Matcher.for_decision(tools, ground=Grounding("Convert 200 euros to US dollars"))
+    assert m.feed(' f(from_currency="USD') is None             # said after "to"
+    assert m.feed(' f(from_currency="EUR", to_currency="USD")\n').finished
+    route = _tool(origin={"type": "string"}, destination={"type": "string"})
+    trip = Matcher.for_decision(route, max_calls=2, ground=Grounding(
+        "Drive from Boston to Albany, then from Albany to the coast"))
+    assert trip.feed(' f(origin="Albany", destination="Boston') is None
+    assert trip.feed(' f(origin="Boston", destination="Albany"); '
+                     'f(origin="Albany", destination="coast")\n').finished
