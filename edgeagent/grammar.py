@@ -25,8 +25,8 @@ import re
 from collections import Counter
 from typing import Any, Iterable, Iterator, NamedTuple
 
-from .formats import (as_schema_writes, date_format, is_unit, percent_as_whole, stated_dates,
-                      stated_units, with_region)
+from .formats import (as_schema_writes, date_format, is_currency, is_unit, percent_as_whole,
+                      stated_dates, stated_units, with_region)
 from .tools import Tool
 
 MAX_STRING_CHARS = 256
@@ -824,7 +824,8 @@ def number_literals(mentions: Iterable[Mention], integer: bool, real: bool = Fal
 _FROM_END = frozenset("from source base origin start departure sender".split())
 _TO_END = frozenset("to target destination end arrival recipient into".split())
 _OTHER_END_CUE = {"from": re.compile(r"\b(?:to|into)\s+(?:the\s+)?", re.IGNORECASE),
-                  "to": re.compile(r"\bfrom\s+(?:the\s+)?", re.IGNORECASE)}
+                  "to": re.compile(r"\bfrom\s+(?:the\s+)?", re.IGNORECASE),
+                  "from, a measure": re.compile(r"\b(?:to|into|in)\s+(?:the\s+)?", re.IGNORECASE)}
 
 
 def end_of(name: str) -> str | None:
@@ -838,12 +839,14 @@ def end_of(name: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=256)
-def other_end_starts(text: str, end: str | None) -> frozenset:
+def other_end_starts(text: str, end: str | None, measure: bool = False) -> frozenset:
     """Where the request starts a value of the other end: right after "to" or "into" for a
-    "from" argument ("convert EUR to USD": not USD), right after "from" for a "to" one."""
+    "from" argument ("convert EUR to USD": not USD), and "in" too for a currency or a unit
+    ("How much is 100 EUR in USD?"); right after "from" for a "to" argument."""
     if end is None:
         return frozenset()
-    return frozenset(m.end() for m in _OTHER_END_CUE[end].finditer(text))
+    cue = _OTHER_END_CUE["from, a measure" if end == "from" and measure else end]
+    return frozenset(m.end() for m in cue.finditer(text))
 
 
 def unwrapped(text: str) -> str:
@@ -1147,7 +1150,8 @@ class Grounding:
                 return value_frame({"enum": [d for d in dates if d not in taken] or dates})
             ground = as_schema_writes(self.source, schema, name)
             starts = item_starts(ground, items, taken) if in_list and items else None
-            if starts is None and (other := other_end_starts(ground, end_of(name))):
+            measure = is_currency(schema, name) or is_unit(name)
+            if starts is None and (other := other_end_starts(ground, end_of(name), measure)):
                 starts = frozenset(range(len(ground))) - other  # "from EUR to USD"
             if starts is not None and not starts:
                 return None  # the request lists no further item

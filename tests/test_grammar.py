@@ -663,6 +663,8 @@ def test_an_argument_for_one_end_takes_no_value_the_request_gives_the_other_end(
     m = Matcher.for_decision(tools, ground=Grounding("Convert 200 euros to US dollars"))
     assert m.feed(' f(from_currency="USD') is None             # said after "to"
     assert m.feed(' f(from_currency="EUR", to_currency="USD")\n').finished
+    asked_in = Matcher.for_decision(tools, ground=Grounding("I have 100 euro. How much in USD?"))
+    assert asked_in.feed(' f(from_currency="USD') is None    # a currency "in" USD is the target
     route = _tool(origin={"type": "string"}, destination={"type": "string"})
     trip = Matcher.for_decision(route, max_calls=2, ground=Grounding(
         "Drive from Boston to Albany, then from Albany to the coast"))
