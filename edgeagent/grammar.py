@@ -444,7 +444,8 @@ class Fields:
             # offered for a unit the request states, or a value the description names ("could
             # be 'IMAX', '2D'"): that value
             return value_frame({"enum": self.ground.offered(schema, name)})
-        return self.ground.frame(schema, [v for _, v in self.values], name=name)
+        return self.ground.frame(schema, [v for _, v in self.values], name=name,
+                                 others=tuple(n for n, _, _ in self.fields if n != name))
 
     def key_choice(self, closing=False) -> Choice:
         opener, first, nxt, close = self.STYLES[self.style]
@@ -849,6 +850,21 @@ def other_end_starts(text: str, end: str | None, measure: bool = False) -> froze
     return frozenset(m.end() for m in cue.finditer(text))
 
 
+@functools.lru_cache(maxsize=256)
+def quotes_named_for(text: str, name: str, others: tuple) -> frozenset:
+    """Where a quoted value starts whose word right before names another of the call's
+    arguments (`others`) and not this one ("title 'David' by Michelangelo": no artist)."""
+    own = name_words(name)
+    out = set()
+    for m in _quoted(text):
+        word = re.search(r"([A-Za-z]+)\s*$", text[:m.start()])
+        said = word.group(1).lower() if word else ""
+        if said and not any(same_word(w, said) for w in own) and any(
+                same_word(w, said) for other in others for w in name_words(other)):
+            out.add(m.start() + 1)
+    return frozenset(out)
+
+
 def unwrapped(text: str) -> str:
     """A text written inside quotes as a whole without them ('"Can you help me ...?"'): such
     quotes mark no value, and read as quotes they would make the whole request one."""
@@ -1105,7 +1121,7 @@ class Grounding:
         return not negated.pop() if len(negated) == 1 else None  # said both ways: not stated
 
     def frame(self, schema: dict, used=(), in_list: bool = False, name: str = "",
-              beside: tuple = ()):
+              beside: tuple = (), others: tuple = ()):
         """The frame for a value that should come from the request: a string it contains, a
         number it states and this call has not used up (one labelled with the argument's name
         when there is one), an enum value it names, a flag it states (each only where the
@@ -1151,8 +1167,10 @@ class Grounding:
             ground = as_schema_writes(self.source, schema, name)
             starts = item_starts(ground, items, taken) if in_list and items else None
             measure = is_currency(schema, name) or is_unit(name)
-            if starts is None and (other := other_end_starts(ground, end_of(name), measure)):
-                starts = frozenset(range(len(ground))) - other  # "from EUR to USD"
+            others = other_end_starts(ground, end_of(name), measure) | \
+                quotes_named_for(ground, name, others)
+            if starts is None and others:  # "from EUR to USD"; "title 'David' by Michelangelo"
+                starts = frozenset(range(len(ground))) - others
             if starts is not None and not starts:
                 return None  # the request lists no further item
             return StringValue(max_chars(schema), ground=ground, taken=taken,

@@ -436,7 +436,7 @@ def test_a_decision_goes_on_while_a_task_of_the_request_names_what_no_call_said(
         "The fastest route from San Francisco to Palo Alto, then from my office to San Jose")
     ).feed(' f(start="San Francisco", end="Palo Alto")')
     assert m.feed("\n") is None                                  # San Jose's task is left
-    assert m.feed('; f(start="Palo Alto", end="San Jose")\n').finished
+    assert m.feed('; f(start="my office", end="San Jose")\n').finished
     events = _tool(event={"type": "string"})
     held = Matcher.for_decision(events, max_calls=4, ground=Grounding(
         "What was the Treaty of Paris about? Also, why does the Magna Carta matter?")
@@ -671,3 +671,11 @@ def test_an_argument_for_one_end_takes_no_value_the_request_gives_the_other_end(
     assert trip.feed(' f(origin="Albany", destination="Boston') is None
     assert trip.feed(' f(origin="Boston", destination="Albany"); '
                      'f(origin="Albany", destination="coast")\n').finished
+
+
+def test_a_quoted_value_named_for_another_argument_is_not_this_ones():
+    tools = _tool(artist={"type": "string"}, title={"type": "string"})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "Find the size of the sculpture with title 'David' by Michelangelo."))
+    assert m.feed(' f(artist="David') is None                  # "title 'David'"
+    assert m.feed(' f(artist="Michelangelo", title="David")\n').finished
