@@ -89,6 +89,8 @@ class Choice:
 
 
 _WORD_END = re.compile(r"(?!\w)")
+_PLACE_END = re.compile(r"(?!\w)(?!,\s*[A-Z])(?! [A-Z])")
+_STATE_ADDED = re.compile(r"(.*\w), ?([A-Z]{0,2})", re.DOTALL)  # "New York, NY" (", " typed)
 _REGION_END = re.compile(r"(?!\w)(?!,\s*[A-Z])")  # not "Boston" of "Boston, MA"
 
 
@@ -110,7 +112,8 @@ class StringValue:
         self.starts = starts
 
     def _next(self, chars, phase):
-        if self.ground is not None and not self._from_request(chars):
+        if self.ground is not None and not self._from_request(chars) and \
+                self._state_added(chars) is None:
             return None
         return (CONSUME, StringValue(self.max_chars, chars, phase, self.ground, self.taken,
                                      self.region, self.apart, self.starts))
@@ -128,6 +131,19 @@ class StringValue:
     def _starts(self, chars: str) -> list[int]:
         return [at for at in word_starts(chars, self.ground)
                 if self.starts is None or at in self.starts]
+
+    def _state_added(self, chars: str) -> str | None:
+        """For a place argument that wants its region ("The city and state, e.g. Boston,
+        MA"), the state code (two capitals, so far) that `chars` adds after a whole place of
+        the request that the request gives without a region ("New York, NY" for "in New
+        York"); None when `chars` is not that."""
+        m = _STATE_ADDED.fullmatch(chars) if self.region else None
+        if m is None or not self._from_request(m.group(1)):
+            return None
+        place = m.group(1)
+        if not any(_PLACE_END.match(self.ground, at + len(place)) for at in self._starts(place)):
+            return None  # the request gives its region, or the name goes on ("Los| Angeles")
+        return m.group(2)
 
     def _open_in_quotes(self, at: int, n: int) -> bool:
         """Whether a value of `n` characters from `at` stays within the quotes it starts in,
@@ -175,6 +191,9 @@ class StringValue:
             return False
         if closing:
             return True
+        if (state := self._state_added(self.chars)) is not None and \
+                not self._from_request(self.chars):
+            return len(state) == 2
         end = _REGION_END if self.region and "," not in self.chars else _WORD_END
         whole = any(end.match(self.ground, at + len(self.chars))
                     for at in self._starts(self.chars))
@@ -185,6 +204,9 @@ class StringValue:
     def _may_grow(self) -> bool:
         if len(self.chars) >= self.max_chars:
             return False
+        if (state := self._state_added(self.chars)) is not None and \
+                not self._from_request(self.chars):
+            return len(state) < 2
         end, taken, n = len(self.ground) - len(self.chars), self._is_taken(), len(self.chars)
         return any(at < end and (taken or not breaks_at(self.ground, at + n))
                    and not leaves_quotes(self.ground, at, at + n + 1)

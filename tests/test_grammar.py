@@ -679,3 +679,18 @@ def test_a_quoted_value_named_for_another_argument_is_not_this_ones():
         "Find the size of the sculpture with title 'David' by Michelangelo."))
     assert m.feed(' f(artist="David') is None                  # "title 'David'"
     assert m.feed(' f(artist="Michelangelo", title="David")\n').finished
+
+
+def test_a_place_that_wants_its_state_may_add_the_state_code_the_request_leaves_out():
+    tools = _tool(location={"type": "string", "description": "The city and state, e.g. Boston, MA"})
+    def written(request, text):
+        m = Matcher.for_decision(tools, ground=Grounding(request)).feed(text)
+        return m is not None and m.finished
+    assert written("Vegan food in Los Angeles.", ' f(location="Los Angeles, CA")\n')
+    assert written("Vegan food in Los Angeles.", ' f(location="Los Angeles")\n')
+    assert not written("Vegan food in Los Angeles.", ' f(location="Los Angeles, C")\n')
+    assert not written("Vegan food in Los Angeles.", ' f(location="Los, CA")\n')  # name goes on
+    assert not written("Food in Boston, MA today", ' f(location="Boston, NY")\n')  # it says MA
+    plain = _tool(location={"type": "string", "description": "The city."})
+    m = Matcher.for_decision(plain, ground=Grounding("Vegan food in Los Angeles."))
+    assert m.feed(' f(location="Los Angeles, CA') is None
