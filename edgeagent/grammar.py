@@ -457,6 +457,12 @@ class Fields:
         return not self._grounded(False) or self.ground.states(schema, name,
                                                                 [v for _, v in self.values])
 
+    def _asked(self, j: int) -> bool:
+        """Whether optional field j may not be left out: the request asks for it outright."""
+        name, schema, _ = self.fields[j]
+        return self._grounded(False) and self.ground.asks(schema, name,
+                                                           [v for _, v in self.values])
+
     def _frame(self, j: int):
         name, schema, required = self.fields[j]
         if not self._grounded(required):
@@ -481,7 +487,7 @@ class Fields:
             option = lead + fmt.format(name)
             options.append(option)
             values[option] = j
-            if required:
+            if required or self._asked(j):
                 break
         else:
             options.append(lead + close)
@@ -1222,6 +1228,21 @@ class Grounding:
                 same_word(w, b) for w in name_words(name) for b in self.words)
         return self.names_argument(name) or (schema.get("type") in ("string", "array") and
                                              bool(self.offered(schema, name)))
+
+    def asks(self, schema: dict, name: str, used=()) -> bool:
+        """Whether the request asks for an optional argument outright: it says the argument's
+        name and labels a number the call has not `used` with it ("set the starting level to
+        5"), or says a flag's name one way only ("with details"), in a first call, when no
+        more than one of its sentences states numbers."""
+        kind = schema.get("type")
+        if schema.get("enum") or not self.names_argument(name) or self.earlier or \
+                len(self.per_sentence) > 1:
+            return False  # a request of several calls may give it to only some of them
+        if kind in ("integer", "number"):
+            left = [m for m in self.unused(self.mentions, used)
+                    if number_literals([m], kind == "integer")]
+            return bool(labelled(left, name))
+        return kind == "boolean" and self.stated_flag(name) is not None
 
     def offered(self, schema: dict, name: str) -> list:
         """The values an optional text argument is offered without being named: the unit the

@@ -102,7 +102,7 @@ def test_a_call_that_only_adds_arguments_replaces_the_one_before():
         "hits": {"type": "integer"}, "at_bats": {"type": "integer"},
         "decimals": {"type": "integer"}}, "required": ["hits", "at_bats"]}}])
     m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
-        "A batting average of 180 hits and 600 at-bats, to 3 decimals")).feed(
+        "A player has 180 hits and 600 at-bats. Give the average to 3 decimals.")).feed(
         " f(hits=180, at_bats=600); f(hits=180, at_bats=600, decimals=3)\n")
     assert m.result == [{"name": "f", "arguments": {"hits": 180, "at_bats": 600, "decimals": 3}}]
 
@@ -694,3 +694,15 @@ def test_a_place_that_wants_its_state_may_add_the_state_code_the_request_leaves_
     plain = _tool(location={"type": "string", "description": "The city."})
     m = Matcher.for_decision(plain, ground=Grounding("Vegan food in Los Angeles."))
     assert m.feed(' f(location="Los Angeles, CA') is None
+
+
+def test_an_optional_argument_the_request_asks_for_outright_is_not_left_out():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "player_name": {"type": "string"}, "starting_level": {"type": "integer"},
+        "power": {"type": "integer"}}, "required": ["player_name"]}}])
+    asked = Matcher.for_decision(tools, ground=Grounding(
+        "Create the player 'Sam' and set the starting level to 5.")).feed(' f(player_name="Sam"')
+    assert asked.feed(")") is None and asked.feed(", power") is None
+    assert asked.feed(", starting_level=5)\n").finished
+    unnamed = Matcher.for_decision(tools, ground=Grounding("Create the player 'Sam' at 5."))
+    assert unnamed.feed(' f(player_name="Sam")\n').finished  # 5 is not said to be the level

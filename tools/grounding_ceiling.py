@@ -1,7 +1,8 @@
 """How many BFCL ground-truth decisions the grounded call language can still express.
 
 For each item, the ground-truth calls are written in the call language (for each argument, the
-first acceptable value the grammar takes) and fed to the matcher built for the item's request.
+first acceptable value the grammar takes, or none when it takes none and the argument may be
+left out) and fed to the matcher built for the item's request.
 An item the grammar refuses cannot be scored right whatever the model does, so this is the
 ceiling that grounding puts on accuracy. No model is run.
 
@@ -35,11 +36,14 @@ def expressible_in_order(item, calls) -> bool:
         first = True
         for param in properties.get(name, {}):
             acceptable = params.get(param, [""])
-            if matcher is None or "" in acceptable:
-                continue  # may be left out
+            if matcher is None:
+                continue
             options = [matcher.feed(("" if first else ", ") + f"{param}={python_literal(v)}")
-                       for v in acceptable]
-            matcher = next((m for m in options if m is not None), None)
+                       for v in acceptable if v != ""]
+            given = next((m for m in options if m is not None), None)
+            if given is None and "" in acceptable:
+                continue
+            matcher = given
             first = False
         matcher = matcher.feed(")") if matcher is not None else None
         if matcher is None:
