@@ -145,6 +145,12 @@ class StringValue:
             return None  # the request gives its region, or the name goes on ("Los| Angeles")
         return m.group(2)
 
+    def _adding_state(self) -> str | None:
+        """The state code the value so far adds to a place of the request, if it adds one."""
+        if self._from_request(self.chars):
+            return None
+        return self._state_added(self.chars)
+
     def _open_in_quotes(self, at: int, n: int) -> bool:
         """Whether a value of `n` characters from `at` stays within the quotes it starts in,
         and could still end there on a value not taken ("Friends" of 'Friends' is no start
@@ -191,8 +197,7 @@ class StringValue:
             return False
         if closing:
             return True
-        if (state := self._state_added(self.chars)) is not None and \
-                not self._from_request(self.chars):
+        if (state := self._adding_state()) is not None:
             return len(state) == 2
         end = _REGION_END if self.region and "," not in self.chars else _WORD_END
         whole = any(end.match(self.ground, at + len(self.chars))
@@ -204,8 +209,7 @@ class StringValue:
     def _may_grow(self) -> bool:
         if len(self.chars) >= self.max_chars:
             return False
-        if (state := self._state_added(self.chars)) is not None and \
-                not self._from_request(self.chars):
+        if (state := self._adding_state()) is not None:
             return len(state) < 2
         end, taken, n = len(self.ground) - len(self.chars), self._is_taken(), len(self.chars)
         return any(at < end and (taken or not breaks_at(self.ground, at + n))
@@ -1195,10 +1199,10 @@ class Grounding:
             ground = as_schema_writes(self.source, schema, name)
             starts = item_starts(ground, items, taken) if in_list and items else None
             measure = is_currency(schema, name) or is_unit(name)
-            others = other_end_starts(ground, end_of(name), measure) | \
+            elsewhere = other_end_starts(ground, end_of(name), measure) | \
                 quotes_named_for(ground, name, others)
-            if starts is None and others:  # "from EUR to USD"; "title 'David' by Michelangelo"
-                starts = frozenset(range(len(ground))) - others
+            if starts is None and elsewhere:  # "from EUR to USD"; "title 'David' by Michelangelo"
+                starts = frozenset(range(len(ground))) - elsewhere
             if starts is not None and not starts:
                 return None  # the request lists no further item
             return StringValue(max_chars(schema), ground=ground, taken=taken,
