@@ -99,24 +99,26 @@ class StringValue:
     and ending where a word of it does, and not a value this call already used (`taken`);
     with `apart` (an item of a list), not one that contains a taken value or lies inside one
     either ("S&P 500 and the Dow Jones" after "S&P 500"). With `starts`, it starts only at one
-    of those places in the request. With `region`, a place the request writes with its region
-    ("Boston, MA") is not cut short before it."""
+    of those places in the request, and never at one of `barred`. With `region`, a place the
+    request writes with its region ("Boston, MA") is not cut short before it."""
 
-    __slots__ = ("chars", "phase", "max_chars", "ground", "taken", "region", "apart", "starts")
+    __slots__ = ("chars", "phase", "max_chars", "ground", "taken", "region", "apart", "starts",
+                 "barred")
 
     def __init__(self, max_chars: int = MAX_STRING_CHARS, chars: str = "", phase: int = 0,
                  ground: str | None = None, taken: frozenset = frozenset(), region: bool = False,
-                 apart: bool = False, starts: frozenset | None = None):
+                 apart: bool = False, starts: frozenset | None = None,
+                 barred: frozenset = frozenset()):
         self.max_chars, self.chars, self.phase = max_chars, chars, phase
         self.ground, self.taken, self.region, self.apart = ground, taken, region, apart
-        self.starts = starts
+        self.starts, self.barred = starts, barred
 
     def _next(self, chars, phase):
         if self.ground is not None and not self._from_request(chars) and \
                 self._state_added(chars) is None:
             return None
         return (CONSUME, StringValue(self.max_chars, chars, phase, self.ground, self.taken,
-                                     self.region, self.apart, self.starts))
+                                     self.region, self.apart, self.starts, self.barred))
 
     def _from_request(self, chars: str) -> bool:
         """Whether the request has `chars` from a word start (and, if that is in quotes, not
@@ -130,7 +132,7 @@ class StringValue:
 
     def _starts(self, chars: str) -> list[int]:
         return [at for at in word_starts(chars, self.ground)
-                if self.starts is None or at in self.starts]
+                if (self.starts is None or at in self.starts) and at not in self.barred]
 
     def _state_added(self, chars: str) -> str | None:
         """For a place argument that wants its region ("The city and state, e.g. Boston,
@@ -801,10 +803,14 @@ def sentence_at(text: str, at: int) -> int:
     return len(_NEXT_SENTENCE.findall(text, 0, at))
 
 
+def name_parts(name: str) -> list[str]:
+    """The words of an argument name, lower-cased ("to_currency", "maxCalories")."""
+    return re.split(r"[_\W]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower())
+
+
 def name_words(name: str) -> list[str]:
     """The words of an argument name that say something ("initial_velocity", "maxCalories")."""
-    name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name)
-    return [w for w in re.split(r"[_\W]+", name.lower()) if len(w) > 2]
+    return [w for w in name_parts(name) if len(w) > 2]
 
 
 def same_word(a: str, b: str) -> bool:
@@ -863,7 +869,7 @@ _OTHER_END_CUE = {"from": re.compile(r"\b(?:to|into)\s+(?:the\s+)?", re.IGNORECA
 
 def end_of(name: str) -> str | None:
     """"from" or "to" for an argument that names one end of a move or a conversion."""
-    words = set(re.split(r"[_\W]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()))
+    words = set(name_parts(name))
     if words & _FROM_END and not words & _TO_END:
         return "from"
     if words & _TO_END and not words & _FROM_END:
@@ -1088,7 +1094,7 @@ class Grounding:
                  self.per_sentence[m.sentence] > 1 and words & set(m.label)}
         return [m for m in mentions if m.sentence not in alike]
 
-    def varied(self, mentions: list[Mention], name: str, schema: dict, used=()
+    def varied(self, mentions: list[Mention], name: str, stated: list[Mention], used=()
                ) -> list[Mention]:
         """For an argument that earlier calls of the tool gave a number from a sentence that
         states several, the mentions like it (a label word in common, naming the argument as
@@ -1105,9 +1111,9 @@ class Grounding:
             return mentions
         words = {w for m in sources for w in m.label if len(w) > 3}
         naming = max(naming_score(m, name) for m in sources)
-        # counted over all the request's numbers: `mentions` may have lost some already
-        fresh = set(self.unused([m.as_argument(schema) for m in self.mentions],
-                                [*arguments_of(self.earlier), *used]))
+        # counted over all the request's numbers (`stated`, as the argument reads them):
+        # `mentions` may have lost some already
+        fresh = set(self.unused(stated, [*arguments_of(self.earlier), *used]))
         return [m for m in mentions if m in fresh and words & set(m.label)
                 and naming_score(m, name) >= naming] or mentions
 
@@ -1170,7 +1176,7 @@ class Grounding:
             mentions = [m.as_argument(schema) for m in self.mentions]
             left = [m for m in self.unused(mentions, used) if number_literals([m], integer, real)]
             if not in_list:  # "The first house has 3 bedrooms ... The second house has 4"
-                left = self.varied(self.local(left, used) or left, name, schema, used)
+                left = self.varied(self.local(left, used) or left, name, mentions, used)
             if in_list and used:  # a list that began with an item of a stated list keeps to it
                 groups = {m.group for m in mentions if m.readings & set(numbers_in(used[0]))}
                 if len(groups) == 1 and -1 not in groups:
@@ -1198,15 +1204,17 @@ class Grounding:
                 return value_frame({"enum": [d for d in dates if d not in taken] or dates})
             ground = as_schema_writes(self.source, schema, name)
             starts = item_starts(ground, items, taken) if in_list and items else None
-            measure = is_currency(schema, name) or is_unit(name)
-            elsewhere = other_end_starts(ground, end_of(name), measure) | \
-                quotes_named_for(ground, name, others)
-            if starts is None and elsewhere:  # "from EUR to USD"; "title 'David' by Michelangelo"
-                starts = frozenset(range(len(ground))) - elsewhere
             if starts is not None and not starts:
                 return None  # the request lists no further item
+            # not where the request gives another argument's value ("from EUR to USD", "title
+            # 'David' by Michelangelo"); a list's further items start where its list goes on
+            measure = is_currency(schema, name) or is_unit(name)
+            barred = frozenset() if starts is not None else \
+                other_end_starts(ground, end_of(name), measure) | \
+                quotes_named_for(ground, name, others)
             return StringValue(max_chars(schema), ground=ground, taken=taken,
-                               region=with_region(schema), apart=in_list, starts=starts)
+                               region=with_region(schema), apart=in_list, starts=starts,
+                               barred=barred)
         if kind == "array":
             return ArrayValue(schema.get("items", {}), ground=self,
                               beside=tuple(strings_in(list(used))))
@@ -1223,8 +1231,7 @@ class Grounding:
         if schema.get("enum"):
             return bool(self.stated_enum(schema))
         if schema.get("type") in ("integer", "number"):
-            left = [m for m in self.unused(self.mentions, used)
-                    if number_literals([m], schema["type"] == "integer")]
+            left = self.numbers_left(schema, used)
             return bool(left) and (self.names_argument(name) or bool(labelled(left, name)) or
                                    bool(years(left, name)))
         if schema.get("type") == "boolean":  # "with details": detailed=; "standardization"
@@ -1243,10 +1250,13 @@ class Grounding:
                 len(self.per_sentence) > 1:
             return False  # a request of several calls may give it to only some of them
         if kind in ("integer", "number"):
-            left = [m for m in self.unused(self.mentions, used)
-                    if number_literals([m], kind == "integer")]
-            return bool(labelled(left, name))
+            return bool(labelled(self.numbers_left(schema, used), name))
         return kind == "boolean" and self.stated_flag(name) is not None
+
+    def numbers_left(self, schema: dict, used=()) -> list[Mention]:
+        """The request's numbers the call has not `used` that a number of `schema` can be."""
+        return [m for m in self.unused(self.mentions, used)
+                if number_literals([m], schema["type"] == "integer")]
 
     def offered(self, schema: dict, name: str) -> list:
         """The values an optional text argument is offered without being named: the unit the

@@ -38,8 +38,8 @@ def expressible_in_order(item, calls) -> bool:
             acceptable = params.get(param, [""])
             if matcher is None:
                 continue
-            options = [matcher.feed(("" if first else ", ") + f"{param}={python_literal(v)}")
-                       for v in acceptable if v != ""]
+            options = (matcher.feed(("" if first else ", ") + f"{param}={python_literal(v)}")
+                       for v in acceptable if v != "")
             given = next((m for m in options if m is not None), None)
             if given is None and "" in acceptable:
                 continue
