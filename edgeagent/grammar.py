@@ -1049,15 +1049,24 @@ class Grounding:
         return bool(places) and all(any(word not in said for word in words) for words in places)
 
     def lists_option_with(self, items: tuple, schema: dict) -> bool:
-        """Whether, everywhere the request says the last of these items, it lists it next to
-        a choice of the schema's that they do not hold ("the elevation and area": Area after
-        Elevation)."""
-        left = {option.split()[0] for v in schema.get("enum", ()) if v not in items
-                and (option := str(v).lower()).strip() and option in self.text}
-        if not left:  # checked first: each "]" the decoder tries asks this
-            return False
-        places = self.siblings(str(items[-1]))
-        return bool(places) and all(left & set(words) for words in places)
+        """Whether, everywhere the request says the last of these items, it lists it together
+        with a choice of the schema's that they do not hold ("the elevation and area": Area
+        after Elevation; "allows camping and has scenic views")."""
+        choices = tuple(str(v) for v in schema.get("enum", ()))
+        places = choice_places(self.source, choices)
+        said = sorted((start, end, choice) for choice, spans in zip(choices, places)
+                      for start, end in spans)
+        groups, group = [], []
+        for place in said:
+            if group and not _LISTED_TOGETHER.fullmatch(self.source, group[-1][1], place[0]):
+                groups.append(group)
+                group = []
+            group.append(place)
+        groups.append(group)
+        last, held = str(items[-1]), {str(v) for v in items}
+        around = [g for g in groups if any(choice == last for _, _, choice in g)]
+        return bool(around) and all(any(choice not in held for _, _, choice in g)
+                                    for g in around)
 
     def siblings(self, value: str) -> list[list[str]]:
         """For each place the request says `value`, the first words of the items listed next
@@ -1132,8 +1141,8 @@ class Grounding:
     def stated_enum(self, schema: dict) -> list:
         """The choices the request says, but for one it says only inside a longer one ("New"
         in "like new")."""
-        spoken = stated_choices(self.text, tuple(str(v).lower() for v in schema["enum"]))
-        return [v for v, said in zip(schema["enum"], spoken) if said]
+        places = choice_places(self.source, tuple(str(v) for v in schema["enum"]))
+        return [v for v, said in zip(schema["enum"], places) if said]
 
     def misses_numbers(self, tool: Tool) -> bool:
         """Whether the tool needs a number (a required integer or float) and the text states
@@ -1266,14 +1275,63 @@ class Grounding:
         return list(units) or self.described_choices(schema)
 
 
+def _singular(word: str) -> str:
+    """A word without its plural ending ("tolls", "weaknesses"), so "toll roads" says
+    "tolls" and "strength" says "strengths"; short words ("news", "gas") are kept whole."""
+    if word.endswith("es") and word[:-2].endswith(("ss", "sh", "ch", "x")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 4 \
+        else word
+
+
+_TEXT_WORD = re.compile(r"[^\W_]+")
+
+
+def _said_as_words(source: str, choice: str) -> list[tuple[int, int]]:
+    """Where `source` says `choice` word by word, up to case, plurals and the separators of
+    a name ("age range" for "age_range", "gluten free" for "Gluten-free")."""
+    wanted = [_singular(w) for w in _TEXT_WORD.findall(choice.lower())]
+    if not wanted or re.sub(r"[^\W_]+|[\s_-]+", "", choice):
+        return []  # a choice with other signs ("field goal %") is matched as written
+    words = list(_TEXT_WORD.finditer(source))
+    places = []
+    for i in range(len(words) - len(wanted) + 1):
+        run = words[i:i + len(wanted)]
+        if all(_singular(w.group().lower()) == x for w, x in zip(run, wanted)) and all(
+                re.fullmatch(r"[\s_-]+", source[a.end():b.start()]) for a, b in zip(run, run[1:])):
+            places.append((run[0].start(), run[-1].end()))
+    return places
+
+
 @functools.lru_cache(maxsize=256)
-def stated_choices(text: str, choices: tuple) -> tuple:
-    """For each choice, whether `text` says it somewhere not inside a longer choice; cached,
-    since the decoder builds an enum's frame for every candidate token it tries."""
-    spans = [[m.span() for m in re.finditer(re.escape(c), text)] if c else [] for c in choices]
+def choice_places(source: str, choices: tuple) -> tuple:
+    """For each choice, the places `source` says it that are not inside a longer choice's
+    ("new" in "like new"); cached, since the decoder builds an enum's frame for every
+    candidate token it tries. A choice of one letter is said only as a word in its own case
+    ("G and C", not the "a" of "a DNA sequence" or the "A" of "A park ...")."""
+    text = source.lower()
+    spans = []
+    for choice in choices:
+        if len(choice) == 1:
+            # not a sentence's first word before a lower-case one ("A park ...")
+            pattern = r"(?<!\w)(?<!^)(?<![.?!] )" + re.escape(choice) + r"(?!\w)|" + \
+                r"(?:^|(?<=[.?!] ))" + re.escape(choice) + r"(?!\w)(?!\s+[a-z])"
+            spans.append([m.span() for m in re.finditer(pattern, source)])
+        elif choice:
+            exact = [m.span() for m in re.finditer(re.escape(choice.lower()), text)]
+            spans.append(sorted(set(exact + _said_as_words(source, choice))))
+        else:
+            spans.append([])
     inside = [span for places in spans for span in places]
-    return tuple(any(not any(a <= start and end <= b and (a, b) != (start, end)
-                             for a, b in inside) for start, end in places) for places in spans)
+    return tuple(tuple((start, end) for start, end in places
+                       if not any(a <= start and end <= b and (a, b) != (start, end)
+                                  for a, b in inside)) for places in spans)
+
+
+# Between two choices the request lists together ("camping and has scenic views", "fiction
+# section and free Wi-Fi"): a joining word, at most three words, and no new sentence or task.
+_LISTED_TOGETHER = re.compile(r"(?=.*(?:,|&|\b(?:and|or|plus)\b))(?!.*(?:[.;:?!]|\b(?:then|also|"
+                              r"another|but|while)\b))\W*(?:\w+\W+){0,3}", re.IGNORECASE)
 
 
 # Where a description lists the values it expects ("e.g. 'IMAX', '2D'", "such as vegan,

@@ -525,6 +525,12 @@ def test_a_list_of_choices_holds_each_choice_the_request_lists_together():
         "The elevation and area of Yellowstone, and its location")).feed(' f(info=["Elevation"')
     assert m.feed("]") is None                               # area is listed with it
     assert m.feed(', "Area"])\n').finished                   # location is not: it may end
+    choices = {"type": "string", "enum": ["scenic_views", "Camping", "Picnic Areas", "A", "C"]}
+    park = Matcher.for_decision(_tool(parts={"type": "array", "items": choices}), ground=Grounding(
+        "A park that allows camping and has a scenic view, near the lake with picnic areas"))
+    assert park.feed(' f(parts=["Camping"]') is None      # other forms, words between
+    assert park.feed(' f(parts=["Camping", "scenic_views"])\n').finished
+    assert Grounding("A park, then C").stated_enum(choices) == ["C"]  # "A park" says no "A"
 
 
 def test_a_value_ends_before_a_preposition_or_a_clause_unless_quoted():
