@@ -1093,15 +1093,32 @@ class Grounding:
     def local(self, mentions: list[Mention], used) -> list[Mention]:
         """The mentions but those of another sentence that states several numbers, one the way
         the call's sentence does ("The first house has 3 bedrooms and 2 baths. The second
-        house has 4 bedrooms and 3 baths"): that one is another call's."""
+        house has 4 bedrooms and 3 baths"): that one is another call's. A tool's first call
+        takes the first of such sentences ("a distance of 0.5 meters ... Then at a distance of
+        1 meter and 2 meters"), so the later calls go on in the request's order."""
         numbers = set(numbers_in(list(used)))
-        here = {m.sentence for m in self.mentions if m.readings & numbers}
+        first = not any(call["name"] == self.tool for call in self.earlier)
+        if first:  # the earliest sentence that gives each number
+            here = {min(m.sentence for m in self.mentions if number in m.readings)
+                    for number in numbers if any(number in m.readings for m in self.mentions)}
+        else:
+            here = {m.sentence for m in self.mentions if m.readings & numbers}
         if not here:
             return mentions
         words = {w for m in self.mentions if m.sentence in here for w in m.label if len(w) > 3}
         alike = {m.sentence for m in self.mentions if m.sentence not in here and
                  self.per_sentence[m.sentence] > 1 and words & set(m.label)}
+        if first:  # only a later sentence is another call's
+            alike = {n for n in alike if n > min(here)}
         return [m for m in mentions if m.sentence not in alike]
+
+    def first_of(self, mentions: list[Mention]) -> list[Mention]:
+        """For a tool's first call, the mentions but those of a sentence stating several
+        numbers after the first such sentence they are in ("a distance of 0.5 meters ... Then
+        at a distance of 1 meter": 0.5)."""
+        several = [m.sentence for m in mentions if self.per_sentence[m.sentence] > 1]
+        return [m for m in mentions if self.per_sentence[m.sentence] <= 1 or
+                m.sentence == min(several)]
 
     def varied(self, mentions: list[Mention], name: str, stated: list[Mention], used=()
                ) -> list[Mention]:
@@ -1197,6 +1214,8 @@ class Grounding:
             # call took ("size 3000 in New York and 4000 in LA": the second call gets 4000);
             # once all are taken, one of them again or any number no call took.
             named = labelled(left, name) or years(left, name)
+            if named and not in_list and not any(c["name"] == self.tool for c in self.earlier):
+                named = self.first_of(named)
             if named:
                 earlier = arguments_of(self.earlier)
                 left = self.unused(named, earlier) or named + self.unused(left, earlier)

@@ -612,6 +612,17 @@ def test_a_call_takes_no_number_of_a_sentence_that_states_another_calls_numbers(
     assert shared.feed(" f(trials=10, p=0.6)").feed("; f(trials=15, p=0.6)\n").finished
 
 
+def test_a_first_call_takes_the_numbers_of_the_first_sentence_that_states_them():
+    tools = _tool(charge={"type": "integer"}, distance={"type": "float"})
+    m = Matcher.for_decision(tools, max_calls=3, ground=Grounding(
+        "The field at a distance of 0.5 meters from a charge of 2 coulombs. Then at a "
+        "distance of 1 meter and 3 meters from a charge of 2 coulombs."))
+    assert m.feed(" f(charge=2, distance=1") is None          # the second sentence's
+    assert m.feed(" f(charge=2, distance=0.5); f(charge=2, distance=1.0); "
+                  "f(charge=2, distance=3.0)\n").finished
+    assert m.feed(" f(charge=2, distance=3") is None
+
+
 def test_value_depth_tells_a_value_from_the_structure_around_it():
     m = Matcher.for_decision(TOOLS, max_calls=4)
     at = {text: m.feed(text).value_depth() for text in (
