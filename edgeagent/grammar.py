@@ -91,6 +91,7 @@ class Choice:
 _WORD_END = re.compile(r"(?!\w)")
 _PLACE_END = re.compile(r"(?!\w)(?!,\s*[A-Z])(?! [A-Z])")
 _STATE_ADDED = re.compile(r"(.*\w), ?([A-Z]{0,2})", re.DOTALL)  # "New York, NY" (", " typed)
+_NO_LAST = ",;?"  # no value ends on these ("San Francisco,", "the method used?")
 _REGION_END = re.compile(r"(?!\w)(?!,\s*[A-Z])")  # not "Boston" of "Boston, MA"
 
 
@@ -165,7 +166,8 @@ class StringValue:
             return at + n <= close
         return any(not self._is_taken(self.ground[at:end])
                    for end in range(max(at + n, at + 1), close + 1)
-                   if end == close or _WORD_END.match(self.ground, end))
+                   if (end == close or _WORD_END.match(self.ground, end))
+                   and self.ground[end - 1] not in _NO_LAST)
 
     def _is_taken(self, value: str | None = None) -> bool:
         value = (self.chars if value is None else value).lower()
@@ -204,7 +206,8 @@ class StringValue:
         end = _REGION_END if self.region and "," not in self.chars else _WORD_END
         whole = any(end.match(self.ground, at + len(self.chars))
                     for at in self._starts(self.chars))
-        if whole and not self.chars[-1].isspace() and not self._is_taken():
+        if whole and not self.chars[-1].isspace() and self.chars[-1] not in _NO_LAST and \
+                not self._is_taken():
             return True
         return not self._may_grow()  # no dead ends: a string that cannot grow may end
 
@@ -216,6 +219,7 @@ class StringValue:
         end, taken, n = len(self.ground) - len(self.chars), self._is_taken(), len(self.chars)
         return any(at < end and (taken or not breaks_at(self.ground, at + n))
                    and not leaves_quotes(self.ground, at, at + n + 1)
+                   and self._open_in_quotes(at, n + 1)
                    for at in self._starts(self.chars))
 
     def forced(self, closing=False):
@@ -401,6 +405,19 @@ class ArrayValue:
             return value_frame(self.item_schema, in_list=True)
         return self.ground.frame(self.item_schema, self.items, in_list=True, beside=self.beside)
 
+    def _item_can_start(self) -> bool:
+        """Whether another item can begin: a grounded text item needs a start in the request
+        from which it can go on (no dead end after ", ")."""
+        frame = self.item_frame()
+        if not isinstance(frame, StringValue) or frame.ground is None:
+            return frame is not None
+        if (opened := frame.step('"')) is None:
+            return False
+        opened = opened[1]
+        firsts = {frame.ground[at] for at in (range(len(frame.ground)) if frame.starts is None
+                                               else frame.starts) if at < len(frame.ground)}
+        return any(opened.step(ch) is not None for ch in firsts)
+
     def step(self, ch, closing=False):
         if self.phase == "open":
             return (CONSUME, self._at("first")) if ch == "[" else None
@@ -411,7 +428,7 @@ class ArrayValue:
             return (DONE_CONSUMED, list(self.items))
         if self.phase == "after":
             if ch == "," and len(self.items) < MAX_ARRAY_ITEMS and not closing and \
-                    self.item_frame() is not None:
+                    self._item_can_start():
                 return (CONSUME, self._at("space"))
             return None
         if self.phase == "first" and (closing or self.item_frame() is None):
@@ -811,6 +828,16 @@ def name_parts(name: str) -> list[str]:
 def name_words(name: str) -> list[str]:
     """The words of an argument name that say something ("initial_velocity", "maxCalories")."""
     return [w for w in name_parts(name) if len(w) > 2]
+
+
+def own_words(name: str) -> frozenset:
+    """The runs of an argument name's words ("method", "used", "method used"); none for a
+    name that joins its values ("thinking_vs_feeling")."""
+    parts = [w for w in name_parts(name) if w]
+    if {"vs", "or", "versus"} & set(parts):
+        return frozenset()
+    return frozenset(" ".join(parts[i:j]) for i in range(len(parts))
+                     for j in range(i + 1, len(parts) + 1))
 
 
 def same_word(a: str, b: str) -> bool:
@@ -1226,7 +1253,8 @@ class Grounding:
         if kind == "string":
             items = tuple(strings_in(list(used)))
             listed = self.listed(name, schema, used)
-            taken = frozenset(v.lower() for v in [*items, *beside, *listed])
+            # nor only words of its own name ("what method was used": no method_used="method")
+            taken = frozenset(v.lower() for v in [*items, *beside, *listed]) | own_words(name)
             if (fmt := date_format(schema, name)) and (dates := stated_dates(self.source, fmt)):
                 # a date argument takes a whole date, not the "17" of "March 17, 1915"
                 return value_frame({"enum": [d for d in dates if d not in taken] or dates})

@@ -511,6 +511,19 @@ def test_a_grounded_string_has_no_dead_end_at_a_quote():
     assert dead_ends(taken, 3) == [] and taken.feed('GT")\n').finished
 
 
+def test_a_list_goes_on_only_where_an_item_can_start_and_values_end_on_no_comma():
+    tools = _tool(items={"type": "array", "items": {"type": "string"}}, city={"type": "string"})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "I need to do some shopping, can you price olive oil in San Francisco, California?"))
+    listed = m.feed(' f(items=["do some shopping"')
+    assert listed.feed(",") is None                    # "can you ..." starts no item
+    city = listed.feed('], city="San Francisco,')
+    assert city.feed('"') is None and city.feed(' California")\n').finished
+    named = Matcher.for_decision(_tool(method_used={"type": "string"}), ground=Grounding(
+        "Who discovered gravity and what was the method used?"))
+    assert named.feed(' f(method_used="method"') is None   # only words of its own name
+
+
 def test_a_value_does_not_start_with_a_word_that_frames_the_request():
     tools = _tool(text={"type": "string"})
     m = Matcher.for_decision(tools, ground=Grounding("Can you check 'Can you hear me' for me?"))
