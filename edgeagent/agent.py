@@ -158,8 +158,11 @@ class Agent:
             return None
         near = [t.name for t, score in zip(tools, scores) if score >= best - s.first_call_margin]
         # each clause that is clearly about some tool asks for a call of it
-        wanted = {tools[int(row.argmax())].name for row in similarities[1:]
-                  if row.max() >= s.clause_call_floor}
+        asked = [tools[int(row.argmax())].name for row in similarities[1:]
+                 if row.max() >= s.clause_call_floor]  # the clauses in the request's order
+        wanted = set(asked)
+        if len(wanted) > 1 and s.clauses_in_order:  # then the calls' values follow the request
+            near = asked[:1]
         # a request of several tasks about the tools ("..., then ...") asks for several calls
         tasks = self.ranker.tasks_about_tools(request, tools, s.task_call_floor)
         return Gate(allow_none=best < s.relevance_ceiling and not named, first=near,

@@ -74,6 +74,8 @@ class AgentSettings(Section):
     # best tool needs a number (a required integer or float) and the request states none
     first_call_margin: float = Field(0.10, ge=0, le=2)   # first call among tools this near the best
     clause_call_floor: float = Field(0.30, ge=-1, le=1)  # a clause this near its best tool asks for a call
+    clauses_in_order: bool = True        # when clauses ask for several tools, the first call
+    # is the one the earliest such clause asks for
     task_call_floor: float = Field(0.30, ge=-1, le=1)  # two tasks this near a tool ask for two calls
 
 

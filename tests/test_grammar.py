@@ -736,3 +736,27 @@ def test_an_optional_argument_the_request_asks_for_outright_is_not_left_out():
     assert asked.feed(", starting_level=5)\n").finished
     unnamed = Matcher.for_decision(tools, ground=Grounding("Create the player 'Sam' at 5."))
     assert unnamed.feed(' f(player_name="Sam")\n').finished  # 5 is not said to be the level
+
+
+def test_random_walks_through_bfcl_grammars_reach_no_dead_end():
+    """From every prefix the grammar accepts some character goes on, whatever the model
+    writes: random walks over the call language of 150 BFCL requests (grounded values,
+    lists, quotes, several calls) until each decision finishes."""
+    import os
+    import random
+    import string
+    from pathlib import Path
+
+    from edgeagent.bfcl import CATEGORIES, SHARED_DATA, load_category
+    data = Path(os.environ.get("BFCL_DATA_DIR", SHARED_DATA))
+    items = [item for c in CATEGORIES if c != "irrelevance" for item in load_category(data, c)]
+    rng = random.Random(4)
+    for item in rng.sample(items, 150):
+        m = Matcher.for_decision(tools_from_definitions(item.functions, item.id), 4, True,
+                                 Grounding(item.request))
+        chars, text = sorted(set(string.printable) | set(item.request)), ""
+        while not m.finished and len(text) < 400:
+            nexts = [(c, after) for c in chars if (after := m.feed(c)) is not None]
+            assert nexts, f"{item.id}: dead end after {text!r}"
+            c, m = rng.choice(nexts)
+            text += c

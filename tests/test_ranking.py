@@ -44,6 +44,10 @@ def test_each_clause_about_a_tool_asks_for_a_call_of_it(gate):
     both = gate("What is the weather forecast in Oslo, and convert 250 dollars to euros.")
     assert both.wanted == ["convert_currency", "get_weather"]
     assert gate("What is the weather forecast in Oslo today?").wanted == []
+    # the first call is the earliest clause's tool, so its values come from that clause
+    assert both.first == ["get_weather"]
+    later = gate("Convert 250 dollars to euros, and what is the weather forecast in Oslo?")
+    assert later.first == ["convert_currency"]
 
 
 def test_a_request_of_several_tasks_asks_for_two_calls(gate):
