@@ -169,6 +169,17 @@ class StringValue:
                    if (end == close or _WORD_END.match(self.ground, end))
                    and self.ground[end - 1] not in _NO_LAST)
 
+    def can_start(self) -> bool:
+        """Whether some text can follow the opening quote: a grounded string needs a start
+        in the request from which it can go on."""
+        if self.ground is None:
+            return True
+        if (opened := self.step('"')) is None:
+            return False
+        places = range(len(self.ground)) if self.starts is None else self.starts
+        firsts = {self.ground[at] for at in places if at < len(self.ground)}
+        return any(opened[1].step(ch) is not None for ch in firsts)
+
     def _is_taken(self, value: str | None = None) -> bool:
         value = (self.chars if value is None else value).lower()
         if not self.apart:
@@ -406,17 +417,9 @@ class ArrayValue:
         return self.ground.frame(self.item_schema, self.items, in_list=True, beside=self.beside)
 
     def _item_can_start(self) -> bool:
-        """Whether another item can begin: a grounded text item needs a start in the request
-        from which it can go on (no dead end after ", ")."""
+        """Whether another item can begin (no dead end after ", ")."""
         frame = self.item_frame()
-        if not isinstance(frame, StringValue) or frame.ground is None:
-            return frame is not None
-        if (opened := frame.step('"')) is None:
-            return False
-        opened = opened[1]
-        firsts = {frame.ground[at] for at in (range(len(frame.ground)) if frame.starts is None
-                                               else frame.starts) if at < len(frame.ground)}
-        return any(opened.step(ch) is not None for ch in firsts)
+        return frame is not None and (not isinstance(frame, StringValue) or frame.can_start())
 
     def step(self, ch, closing=False):
         if self.phase == "open":
@@ -982,6 +985,10 @@ class Grounding:
         ground.earlier, ground.tool = calls, tool
         return ground
 
+    def tool_calls(self) -> list[dict]:
+        """The decision's earlier calls of the tool being read."""
+        return [call for call in self.earlier if call["name"] == self.tool]
+
     def asks_for_more(self, calls, tools: dict) -> bool:
         """Whether the request asks for another call after `calls`: it states a number (in
         digits) no call has used yet and the last call used a new one ("for 4 seconds, then
@@ -1048,8 +1055,7 @@ class Grounding:
         """The strings earlier calls of this tool gave this argument that the request gives
         among others that no call, nor this one so far (`used`), has said: this call varies
         them."""
-        earlier = [call for call in self.earlier if call["name"] == self.tool]
-        values = [v for call in earlier for v in strings_in(call["arguments"].get(name))]
+        values = [v for call in self.tool_calls() for v in strings_in(call["arguments"].get(name))]
         said = " ".join([said_in(self.earlier), *strings_in(list(used))]).lower()
         return [v for v in values if self.gives_with_unsaid(v, schema, said)]
 
@@ -1124,10 +1130,10 @@ class Grounding:
         takes the first of such sentences ("a distance of 0.5 meters ... Then at a distance of
         1 meter and 2 meters"), so the later calls go on in the request's order."""
         numbers = set(numbers_in(list(used)))
-        first = not any(call["name"] == self.tool for call in self.earlier)
+        first = not self.tool_calls()
         if first:  # the earliest sentence that gives each number
-            here = {min(m.sentence for m in self.mentions if number in m.readings)
-                    for number in numbers if any(number in m.readings for m in self.mentions)}
+            here = {min(sentences) for number in numbers if (sentences := [
+                m.sentence for m in self.mentions if number in m.readings])}
         else:
             here = {m.sentence for m in self.mentions if m.readings & numbers}
         if not here:
@@ -1154,8 +1160,8 @@ class Grounding:
         well) that no call has used, while there are any ("20 times ... 50 times ... 100
         times": the second call's trials are 50 or 100). Not when the request asks for the
         same again ("the same calculation but with ...")."""
-        given = set(numbers_in([c["arguments"][name] for c in self.earlier
-                                if c["name"] == self.tool and name in c["arguments"]]))
+        given = set(numbers_in([c["arguments"][name] for c in self.tool_calls()
+                                if name in c["arguments"]]))
         if not given or _SAME.search(self.text):
             return mentions
         sources = [m for m in self.mentions if m.readings & given
@@ -1241,7 +1247,7 @@ class Grounding:
             # call took ("size 3000 in New York and 4000 in LA": the second call gets 4000);
             # once all are taken, one of them again or any number no call took.
             named = labelled(left, name) or years(left, name)
-            if named and not in_list and not any(c["name"] == self.tool for c in self.earlier):
+            if named and not in_list and not self.tool_calls():
                 named = self.first_of(named)
             if named:
                 earlier = arguments_of(self.earlier)
@@ -1350,22 +1356,27 @@ def _said_as_words(source: str, choice: str) -> list[tuple[int, int]]:
     return places
 
 
+def _is_article(source: str, start: int, end: int) -> bool:
+    """Whether the letter at `start` is a sentence's first word before a lower-case one ("A
+    park ...")."""
+    opens = start == 0 or source[start - 2:start] in (". ", "? ", "! ")
+    return opens and re.match(r"\s+[a-z]", source[end:]) is not None
+
+
 @functools.lru_cache(maxsize=256)
 def choice_places(source: str, choices: tuple) -> tuple:
     """For each choice, the places `source` says it that are not inside a longer choice's
     ("new" in "like new"); cached, since the decoder builds an enum's frame for every
     candidate token it tries. A choice of one letter is said only as a word in its own case
     ("G and C", not the "a" of "a DNA sequence" or the "A" of "A park ...")."""
-    text = source.lower()
     spans = []
     for choice in choices:
         if len(choice) == 1:
-            # not a sentence's first word before a lower-case one ("A park ...")
-            pattern = r"(?<!\w)(?<!^)(?<![.?!] )" + re.escape(choice) + r"(?!\w)|" + \
-                r"(?:^|(?<=[.?!] ))" + re.escape(choice) + r"(?!\w)(?!\s+[a-z])"
-            spans.append([m.span() for m in re.finditer(pattern, source)])
+            spans.append([m.span() for m in re.finditer(
+                r"(?<!\w)" + re.escape(choice) + r"(?!\w)", source)
+                if not _is_article(source, *m.span())])
         elif choice:
-            exact = [m.span() for m in re.finditer(re.escape(choice.lower()), text)]
+            exact = [m.span() for m in re.finditer(re.escape(choice), source, re.IGNORECASE)]
             spans.append(sorted(set(exact + _said_as_words(source, choice))))
         else:
             spans.append([])

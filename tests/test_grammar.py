@@ -1,7 +1,11 @@
+import os
+import random
+import string
 from pathlib import Path
 
 import pytest
 
+from edgeagent.bfcl import CATEGORIES, SHARED_DATA, load_category
 from edgeagent.grammar import Grounding, Matcher, codes_in, format_call, python_literal
 from edgeagent.tools import tools_from_definitions
 
@@ -494,7 +498,6 @@ def test_an_asked_for_call_that_adds_nothing_stalls_the_decision():
 
 
 def test_a_grounded_string_has_no_dead_end_at_a_quote():
-    import string
     def dead_ends(m, depth):  # the prefixes from which no character goes on
         if m.finished:
             return []
@@ -742,12 +745,6 @@ def test_random_walks_through_bfcl_grammars_reach_no_dead_end():
     """From every prefix the grammar accepts some character goes on, whatever the model
     writes: random walks over the call language of 150 BFCL requests (grounded values,
     lists, quotes, several calls) until each decision finishes."""
-    import os
-    import random
-    import string
-    from pathlib import Path
-
-    from edgeagent.bfcl import CATEGORIES, SHARED_DATA, load_category
     data = Path(os.environ.get("BFCL_DATA_DIR", SHARED_DATA))
     items = [item for c in CATEGORIES if c != "irrelevance" for item in load_category(data, c)]
     rng = random.Random(4)
