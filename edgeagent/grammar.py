@@ -245,6 +245,9 @@ _LINKING = frozenset("a an the and or of to in on at for with by from but then a
 # "or" or "plus" among them, in one sentence ("three bottles of olive oil and a bag of rice").
 _ITEM_JOIN = re.compile(r",|&|\b(?:and|or|plus)\b")
 _SENTENCE_END = re.compile(r"[.?!;:](?:\s|$)")
+# Between two items of a list of their own: a list word, and at most two other words.
+_LIST_GAP = re.compile(r"['\"]?(?:\s+\w+){0,2}?\s*(?:,|&|\band\b|\bor\b|,\s*and\b)\s*['\"]?")
+_SAID_AS = {float: lambda v: f"{v:g}"}  # 1000.0 is said "1000"
 _CLAUSE = re.compile(r"\b(?:i|you|we|they|he|she|it|should|would|could|can|will|want|need)\b")
 
 
@@ -289,10 +292,11 @@ _NUM_PREFIX = re.compile(r"-?((0|[1-9]\d{0,15})((\.\d{1,12})?([eE]-?\d{0,3})?|\.
 _NUM_FULL = re.compile(r"-?(0|[1-9]\d{0,15})(\.\d{1,12})?([eE]-?\d{1,3})?")
 
 
-# Where a value the request gives ends: before a preposition, a clause or a new sentence ("San
-# Francisco |in 2020", "Fortnite |on Playstation", "Friday|, and I am ..."), unless it is quoted.
+# Where a value the request gives ends: before a preposition, an "and", a clause or a new
+# sentence ("San Francisco |in 2020", "Fortnite |on Playstation", "Lakers |and Bulls", "Friday|,
+# and I am ..."), unless it is quoted.
 _BREAK = re.compile(r",?\s+(?:in|on|at|for|from|with|during|near|since|until|within)\b|"
-                    r",\s*(?:and|or|but|which|who|where|that)\b|"
+                    r",\s*(?:and|or|but|which|who|where|that)\b|\s+and\b|"
                     r"(?<=[a-z]{2}[.?!])\s")  # a sentence's end (not "Mr. X" or "Roe v. Wade")
 _QUOTED = re.compile(r"(?<!\w)'.+?'(?!\w)|\"[^\"]+\"")
 
@@ -498,6 +502,8 @@ class Fields:
             # offered for a unit the request states, or a value the description names ("could
             # be 'IMAX', '2D'"): that value
             return value_frame({"enum": self.ground.offered(schema, name)})
+        if (fresh := self.ground.combining(name, dict(self.values))) is not None:
+            return value_frame({"enum": fresh})  # the combination of lists not yet called
         return self.ground.frame(schema, [v for _, v in self.values], name=name,
                                  others=tuple(n for n, _, _ in self.fields if n != name))
 
@@ -993,7 +999,8 @@ class Grounding:
         """Whether the request asks for another call after `calls`: it states a number (in
         digits) no call has used yet and the last call used a new one ("for 4 seconds, then
         for 10"), or it gives one of the last call's strings among others no call has said
-        ("in Seattle and Los Angeles", "'Friends' ... 'The Office'", "Pop ... Rock")."""
+        ("in Seattle and Los Angeles", "'Friends' ... 'The Office'", "Pop ... Rock"), or
+        two lists of it meet in a combination no call has made."""
         left = self.unused(self.in_digits, arguments_of(calls))
         if left and (len(calls) == 1 or
                      left != self.unused(self.in_digits, arguments_of(calls[:-1]))):
@@ -1002,7 +1009,66 @@ class Grounding:
         properties = tools[last["name"]].parameters.get("properties", {})
         return any(self.gives_with_unsaid(value, properties.get(name, {}), said)
                    for name, value in last["arguments"].items()) or self.leaves_task(calls) \
-            or self.leads_again(calls)
+            or self.leads_again(calls) or self.combinations_left(calls)
+
+    def combinations_left(self, calls) -> bool:
+        """Whether two arguments of the last call's tool have each taken values the request
+        lists together ("Lakers and Bulls in seasons 2018 and 2020") and some combination of
+        those values has no call yet."""
+        _, called, combinations = self.combinations(calls)
+        return called < combinations
+
+    def combinations(self, calls) -> tuple[int, int, int]:
+        """For the arguments of the last call's tool that took values listed together: the
+        combinations of their values the calls before the last one made, those all the calls
+        made, and how many there are (zeros when fewer than two arguments took such values)."""
+        same = arguments_of(c for c in calls if c["name"] == calls[-1]["name"])
+        varied = self.listed_values(same)
+        if not varied:
+            return 0, 0, 0
+        made = [tuple(a.get(key) for key in varied) for a in same]
+        return len(set(made[:-1])), len(set(made)), math.prod(map(len, varied.values()))
+
+    def listed_values(self, same: list[dict]) -> dict[str, list]:
+        """The arguments that these calls of one tool gave several values the request lists
+        together, with those values; none unless two or more such arguments, and none when the
+        request pairs its lists' items "respectively"."""
+        if "respectively" in self.words:
+            return {}
+        varied = {}
+        for key in same[-1]:
+            values = [a[key] for a in same if key in a]
+            if not all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
+                       for v in values):
+                continue
+            values = list(dict.fromkeys(values))
+            if len(values) > 1 and self.lists_together(values):
+                varied[key] = values
+        return varied if len(varied) > 1 else {}
+
+    def combining(self, name: str, given: dict) -> list | None:
+        """For a call of the tool after earlier ones that combined listed values: when `name`
+        is the last of those arguments and this call has `given` the others, the values of
+        `name` that make a combination no earlier call made (None when none is asked for)."""
+        earlier = arguments_of(self.tool_calls())
+        varied = self.listed_values(earlier) if earlier else {}
+        if list(varied)[-1:] != [name] or any(k not in given for k in list(varied)[:-1]):
+            return None
+        made = {tuple(a.get(k) for k in varied) for a in earlier}
+        fresh = [v for v in varied[name] if (*(given[k] for k in list(varied)[:-1]), v) not in made]
+        return fresh or None
+
+    def lists_together(self, values: list) -> bool:
+        """Whether the request says these strings or numbers one after another in a list of
+        their own: only a list word and at most two other words between them ("0 meters and
+        1000 meters", "'Civil' and 'Criminal'"), not "XY1234 in Los Angeles, and GH5678"."""
+        said = [_SAID_AS.get(type(v), str)(v).lower() for v in values]
+        starts = [self.text.find(v) for v in said]
+        if min(starts) < 0:
+            return False
+        places = sorted(zip(starts, said))
+        return all(_LIST_GAP.fullmatch(self.text, a + len(v), b) for (a, v), (b, _) in
+                   zip(places, places[1:]))
 
     def leads_again(self, calls) -> bool:
         """Whether the request says the word that leads a value of the last call again, after a
@@ -1038,7 +1104,12 @@ class Grounding:
         if any(v not in said and v.lower() in self.text for v in strings_of(call)):
             return True
         return any(isinstance(v, bool) and all(earlier.get(k) != v for earlier in same)
-                   for k, v in arguments.items())
+                   for k, v in arguments.items()) or self.makes_combination(calls, call)
+
+    def makes_combination(self, calls, call) -> bool:
+        """Whether `call` makes a combination of listed values that no call made yet."""
+        before, after, _ = self.combinations((*calls, call))
+        return after > before
 
     def leaves_task(self, calls) -> bool:
         """Whether the last call took a name the request says, and a task of the request

@@ -413,6 +413,34 @@ def test_a_decision_goes_on_while_the_request_lists_items_no_call_used():
     assert named.feed("\n") is None                          # the name it is part of is listed
 
 
+def test_a_string_value_ends_before_and_unless_quoted():
+    tools = _tool(title={"type": "string"})
+    plain = Matcher.for_decision(tools, ground=Grounding("Find the books Dune and Emma"))
+    assert plain.feed(' f(title="Dune and') is None
+    quoted = Matcher.for_decision(tools, ground=Grounding("Find the book 'Pride and Prejudice'"))
+    assert quoted.feed(' f(title="Pride and Prejudice")\n').finished
+
+
+def test_a_decision_goes_on_until_two_lists_of_the_request_meet_in_every_combination():
+    tools = _tool(team={"type": "string"}, season={"type": "integer"})
+    start = Matcher.for_decision(tools, max_calls=6, ground=Grounding(
+        "The winning percentage of Lakers and Bulls in seasons 2018 and 2020"))
+    m = start.feed(' f(team="Lakers", season=2018); f(team="Bulls", season=2020)')
+    assert m.feed("\n") is None                                  # Lakers in 2020 is left
+    assert m.feed('; f(team="Lakers", season=2018') is None       # made already
+    three = m.feed('; f(team="Lakers", season=2020)')
+    assert three is not None and three.feed("\n") is None         # and Bulls in 2018
+    assert three.feed('; f(team="Bulls", season=2018)\n').finished
+    paired = Matcher.for_decision(tools, max_calls=6, ground=Grounding(
+        "Lakers and Bulls in seasons 2018 and 2020 respectively")).feed(
+        ' f(team="Lakers", season=2018); f(team="Bulls", season=2020)')
+    assert paired.feed("\n").finished
+    apart = Matcher.for_decision(tools, max_calls=6, ground=Grounding(
+        "Lakers in season 2018, and Bulls in season 2020")).feed(
+        ' f(team="Lakers", season=2018); f(team="Bulls", season=2020)')
+    assert apart.feed("\n").finished                             # no lists: pairs as said
+
+
 def test_a_decision_goes_on_while_the_request_gives_another_choice_or_quote():
     tools = _tool(genre={"type": "string", "enum": ["Pop", "Rock", "Jazz"]},
                   region={"type": "string"})
