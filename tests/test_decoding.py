@@ -10,7 +10,8 @@ from edgeagent.tools import tools_from_definitions
 EMPIRES = tools_from_definitions([{"name": "empire_religion", "description": "Get the religions "
     "of an ancient empire.", "parameters": {"type": "dict", "properties": {
         "empire": {"type": "string"}}, "required": ["empire"]}}])
-REQUEST = "What religions did the Roman Empire and the Ottoman Empire have?"
+# (with "and" the grammar itself ends the value before it: "&" leaves that to the beam)
+REQUEST = "What religions did the Roman Empire & the Ottoman Empire have?"
 
 
 def _prompt(model, tools, request):
@@ -66,7 +67,7 @@ def test_the_beam_ends_a_value_where_greedy_decoding_runs_on(model):
     beam, _, stats = beam_decode(model, _matcher(REQUEST))
     # greedy decoding committed to one span running on over both names
     assert greedy.result == [{"name": "empire_religion",
-                              "arguments": {"empire": "Roman Empire and the Ottoman Empire"}}]
+                              "arguments": {"empire": "Roman Empire & the Ottoman Empire"}}]
     assert [c["arguments"]["empire"] for c in beam.result] == ["Roman Empire", "Ottoman Empire"]
     assert stats.sampled > 0 and stats.forced > 0
     # the search ran in other KV sequences: the prompt's own still decodes as before
