@@ -247,7 +247,6 @@ _ITEM_JOIN = re.compile(r",|&|\b(?:and|or|plus)\b")
 _SENTENCE_END = re.compile(r"[.?!;:](?:\s|$)")
 # Between two items of a list of their own: a list word, and at most two other words.
 _LIST_GAP = re.compile(r"['\"]?(?:\s+\w+){0,2}?\s*(?:,|&|\band\b|\bor\b|,\s*and\b)\s*['\"]?")
-_SAID_AS = {float: lambda v: f"{v:g}"}  # 1000.0 is said "1000"
 _CLAUSE = re.compile(r"\b(?:i|you|we|they|he|she|it|should|would|could|can|will|want|need)\b")
 
 
@@ -1052,17 +1051,19 @@ class Grounding:
         `name` that make a combination no earlier call made (None when none is asked for)."""
         earlier = arguments_of(self.tool_calls())
         varied = self.listed_values(earlier) if earlier else {}
-        if list(varied)[-1:] != [name] or any(k not in given for k in list(varied)[:-1]):
+        keys = list(varied)
+        if keys[-1:] != [name] or any(k not in given for k in keys[:-1]):
             return None
-        made = {tuple(a.get(k) for k in varied) for a in earlier}
-        fresh = [v for v in varied[name] if (*(given[k] for k in list(varied)[:-1]), v) not in made]
-        return fresh or None
+        made = {tuple(a.get(k) for k in keys) for a in earlier}
+        others = tuple(given[k] for k in keys[:-1])
+        return [v for v in varied[name] if (*others, v) not in made] or None
 
     def lists_together(self, values: list) -> bool:
         """Whether the request says these strings or numbers one after another in a list of
         their own: only a list word and at most two other words between them ("0 meters and
         1000 meters", "'Civil' and 'Criminal'"), not "XY1234 in Los Angeles, and GH5678"."""
-        said = [_SAID_AS.get(type(v), str)(v).lower() for v in values]
+        # as the request writes them: 1000.0 is "1000"
+        said = [(f"{v:g}" if isinstance(v, float) else str(v)).lower() for v in values]
         starts = [self.text.find(v) for v in said]
         if min(starts) < 0:
             return False
