@@ -1014,19 +1014,10 @@ class Grounding:
         """Whether two arguments of the last call's tool have each taken values the request
         lists together ("Lakers and Bulls in seasons 2018 and 2020") and some combination of
         those values has no call yet."""
-        _, called, combinations = self.combinations(calls)
-        return called < combinations
-
-    def combinations(self, calls) -> tuple[int, int, int]:
-        """For the arguments of the last call's tool that took values listed together: the
-        combinations of their values the calls before the last one made, those all the calls
-        made, and how many there are (zeros when fewer than two arguments took such values)."""
         same = arguments_of(c for c in calls if c["name"] == calls[-1]["name"])
         varied = self.listed_values(same)
-        if not varied:
-            return 0, 0, 0
-        made = [tuple(a.get(key) for key in varied) for a in same]
-        return len(set(made[:-1])), len(set(made)), math.prod(map(len, varied.values()))
+        made = {combination(a, varied) for a in same}
+        return bool(varied) and len(made) < math.prod(map(len, varied.values()))
 
     def listed_values(self, same: list[dict]) -> dict[str, list]:
         """The arguments that these calls of one tool gave several values the request lists
@@ -1051,12 +1042,11 @@ class Grounding:
         `name` that make a combination no earlier call made (None when none is asked for)."""
         earlier = arguments_of(self.tool_calls())
         varied = self.listed_values(earlier) if earlier else {}
-        keys = list(varied)
-        if keys[-1:] != [name] or any(k not in given for k in keys[:-1]):
+        if list(varied)[-1:] != [name] or any(k not in given for k in list(varied)[:-1]):
             return None
-        made = {tuple(a.get(k) for k in keys) for a in earlier}
-        others = tuple(given[k] for k in keys[:-1])
-        return [v for v in varied[name] if (*others, v) not in made] or None
+        made = {combination(a, varied) for a in earlier}
+        return [v for v in varied[name]
+                if combination({**given, name: v}, varied) not in made] or None
 
     def lists_together(self, values: list) -> bool:
         """Whether the request says these strings or numbers one after another in a list of
@@ -1109,8 +1099,10 @@ class Grounding:
 
     def makes_combination(self, calls, call) -> bool:
         """Whether `call` makes a combination of listed values that no call made yet."""
-        before, after, _ = self.combinations((*calls, call))
-        return after > before
+        same = arguments_of(c for c in (*calls, call) if c["name"] == call["name"])
+        varied = self.listed_values(same)
+        return bool(varied) and combination(same[-1], varied) not in {
+            combination(a, varied) for a in same[:-1]}
 
     def leaves_task(self, calls) -> bool:
         """Whether the last call took a name the request says, and a task of the request
@@ -1494,6 +1486,11 @@ def said_values(text: str, values: tuple) -> tuple:
 
 def arguments_of(calls) -> list[dict]:
     return [call["arguments"] for call in calls]
+
+
+def combination(arguments: dict, keys) -> tuple:
+    """The values these arguments give those keys, in their order."""
+    return tuple(arguments.get(key) for key in keys)
 
 
 def said_in(calls) -> str:
