@@ -119,7 +119,6 @@ class Agent:
         prompt, marks, restored = self.prompt(tools, request, history, context)
         prefill = self.model.set_prompt(prompt, marks)
         prefix_ms = restored.ms if restored else 0.0
-        prefilled_now = marks[-1] if restored and restored.source == "prefill" else 0
         matcher, text, stats = self.decide(ground_text, tools, gate)
         calls = matcher.result
         by_name = {t.name: t for t in tools}
@@ -132,7 +131,7 @@ class Agent:
                     "decode_ms": round(stats.ms, 1)},
             tokens={"prompt": prefill.prompt_tokens,
                     "completion": stats.completion_tokens,
-                    "cached": prefill.cached_tokens - prefilled_now,
+                    "cached": prefill.cached_tokens - (restored.evaluated if restored else 0),
                     "forced": stats.forced},
             prefix=restored.source if restored else "kv")
 

@@ -113,7 +113,9 @@ class LocalModel:
         return self.llama.input_ids[: self.llama.n_tokens].tolist()
 
     def forget(self) -> None:
-        """Drop the KV cache: the next prompt is evaluated from its first token."""
+        """Empty the KV cache: the next prompt is evaluated from its first token, into the
+        cells a fresh context would use."""
+        llama_cpp.llama_memory_clear(self.llama._ctx.memory, True)
         self.llama.n_tokens = 0
         self._starts = []
 

@@ -35,12 +35,18 @@ def prefix_key(model_id: str, tokens: list[int], marks: tuple[int, ...] = ()) ->
 
 @dataclass
 class PrefixResult:
-    source: str  # "kv" (already there), "ram", "disk" or "prefill"
-    tokens: int
+    source: str  # "ram", "disk" or "prefill"
+    evaluated: int  # the prefix's tokens evaluated now (the rest came from snapshots)
     ms: float = 0.0
 
 
 class PrefixCache:
+    """Every decision starts from a snapshot, never from whatever the KV was left holding:
+    llama.cpp's numbers shift with where the KV's cells lie, which depends on every request
+    and beam evaluated before, enough to change a close decision. Restored, a prefix always
+    sits in the cells it was built in, so the same request gets the same decision whatever
+    ran before, for the price of a memory copy (about 10 MB for 500 tokens of a 270M model)."""
+
     def __init__(self, model: LocalModel, directory: Path | None):
         self.model = model
         self.directory = directory
@@ -48,8 +54,8 @@ class PrefixCache:
         self.uses: OrderedDict[str, int] = OrderedDict()
 
     def ensure(self, prefix: list[int], marks: tuple[int, ...] = ()) -> PrefixResult:
-        """Make the model's KV start with `prefix`, evaluated as `set_prompt(prefix, marks)`
-        would, by the cheapest way available."""
+        """Make the model's KV hold exactly `prefix`, evaluated as `set_prompt(prefix, marks)`
+        on an empty KV would, by the cheapest way available."""
         start = time.perf_counter()
         result = self._ensure(prefix, marks)
         result.ms = (time.perf_counter() - start) * 1000
@@ -60,18 +66,15 @@ class PrefixCache:
         self.uses[key] = self.uses.pop(key, 0) + 1
         if len(self.uses) > 256:
             self.uses.popitem(last=False)
-        if self.model.reusable(prefix, [0, *marks], len(prefix)):
-            result = PrefixResult("kv", len(prefix))
-        elif key in self.ram:
+        if key in self.ram:
             self.ram.move_to_end(key)
             self.model.load_state_bytes(self.ram[key], prefix, marks)
-            result = PrefixResult("ram", len(prefix))
+            result = PrefixResult("ram", 0)
         elif (state := self._read(key)) is not None and self._load(key, state, prefix, marks):
-            return PrefixResult("disk", len(prefix))
+            return PrefixResult("disk", 0)
         else:
-            self.model.set_prompt(prefix, marks)
+            result = PrefixResult("prefill", self._build(prefix, marks))
             self._remember(key, self.model.state_bytes())
-            result = PrefixResult("prefill", len(prefix))
         # A prefix goes to disk when it is used again: a catalog that comes back is worth
         # keeping across restarts, a one-off catalog (a --jsonl line's own tools) is not
         # worth 10-60 MB of writes to an SD card.
@@ -79,6 +82,17 @@ class PrefixCache:
             self._write(key, self.ram[key])
         return result
 
+    def _build(self, prefix: list[int], marks: tuple[int, ...]) -> int:
+        """Evaluate `prefix` on top of its part before the last mark (the instructions, shared
+        by every catalog), itself restored the same way; the number of tokens evaluated."""
+        cuts = sorted(m for m in set(marks) if 0 < m < len(prefix))
+        if cuts:
+            evaluated = self._ensure(prefix[:cuts[-1]], tuple(cuts[:-1])).evaluated
+        else:
+            self.model.forget()
+            evaluated = 0
+        stats = self.model.set_prompt(prefix, marks)
+        return evaluated + stats.prompt_tokens - stats.cached_tokens
     def _load(self, key: str, state: bytes, prefix: list[int], marks: tuple[int, ...]) -> bool:
         try:
             self.model.load_state_bytes(state, prefix, marks)

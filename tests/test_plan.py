@@ -83,7 +83,7 @@ def test_prefix_state_is_reused_between_lines_of_one_catalog(batch):
     planned = [r for r in batch[2:5] if r["prefix"] != "skipped"]  # not declined by ranking
     assert len(planned) >= 2
     for later in planned[1:]:
-        assert later["prefix"] == "kv"
+        assert later["prefix"] == "ram"
         assert later["tokens"]["cached"] > later["tokens"]["prompt"] // 2
 
 

@@ -29,13 +29,14 @@ def fresh(model, settings, tmp_path):
     return make
 
 
-def test_prefill_then_kv_then_disk_give_the_same_decision(fresh, tmp_path):
+def test_prefill_then_ram_then_disk_give_the_same_decision(fresh, tmp_path):
     agent = fresh()
     cold = agent.plan(REQUEST, TOOLS)
     assert cold.prefix == "prefill" and cold.tokens["cached"] == 0
     assert not list(tmp_path.glob("*.state"))  # a one-off catalog is not written
     warm = agent.plan(REQUEST, TOOLS)
-    assert warm.prefix == "kv"
+    assert warm.prefix == "ram" and warm.tokens["cached"] == cold.tokens["cached"] + len(
+        agent.prefix_tokens(TOOLS)[0])
     assert len(list(tmp_path.glob("*.state"))) == 1  # used again: worth keeping
     restarted = fresh().plan(REQUEST, TOOLS)
     assert restarted.prefix == "disk"
@@ -107,3 +108,4 @@ def test_a_prompt_gets_the_same_logits_whatever_the_kv_held_before(model):
     assert np.array_equal(model.logits(), cold)
     model.set_prompt(one, marks=(len(head),))  # the same prompt again, straight from the KV
     assert np.array_equal(model.logits(), cold)
+
