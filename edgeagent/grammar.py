@@ -728,7 +728,7 @@ _NOT_ITEMS = frozenset(
     "is are was were be can could would will should do does did please so if as".split())
 _AND_OR = re.compile(r"\b(?:and|or)\b|&")
 # A list goes on to an "and" or "or" within the same part of the sentence.
-_LIST_GOES_ON = re.compile(r"[^.;:?!]{0,60}?(?:,\s*|\s+)(?:and|or)\s")
+_LIST_GOES_ON = re.compile(r"(?:[^.;:?!]|\.(?=,)){0,60}?(?:,\s*|\s+)(?:and|or)\s")  # "LLC., and"
 
 
 # Where a request moves on to another task: a new sentence, or "then", "also", "after that".
@@ -1062,21 +1062,32 @@ class Grounding:
                    zip(places, places[1:]))
 
     def leads_again(self, calls) -> bool:
-        """Whether the request says the word that leads a value of the last call again, after a
-        comma, "and", "or" or a sentence's end, before a name no call has said ("between New
-        York and Washington DC, and between Los Angeles and San Francisco")."""
+        """Whether a word that frames a value of the last call frames a name no call has said
+        elsewhere in the request, a comma, "and", "or" or a sentence's end away: the word that
+        leads the value ("between New York and Washington DC, and between Los Angeles and San
+        Francisco"; "USD to AUD and USD to CAD") or the noun right after it ("the Darwin model,
+        and ... the Lamarck model")."""
         said = said_in(calls)
+
+        def unsaid(name, between: tuple[int, int]) -> bool:
+            return name.lower() not in said and bool(_JOINED.search(self.source, *between))
+
         for value in strings_of(calls[-1]):
             for m in re.finditer(re.escape(value), self.source, re.IGNORECASE):
                 lead = re.search(r"\b([a-z]+)\s+(?:the\s+)?['\"]?$", self.source[:m.start()])
-                if not lead or lead.group(1) not in _LEADS:
-                    continue
-                again = re.compile(r"\b" + lead.group(1) + r"\s+(?:the\s+)?['\"]?(" +
-                                   _NAME.pattern + ")")
-                if any(n.group(1).lower() not in said and
-                       _JOINED.search(self.source, m.end(), n.start())
-                       for n in again.finditer(self.source, m.end())):
-                    return True
+                if lead and lead.group(1) in _LEADS:
+                    again = re.compile(r"\b" + lead.group(1) + r"\s+(?:the\s+)?['\"]?(" +
+                                       _NAME.pattern + ")")
+                    if any(unsaid(n.group(1), (m.end(), n.start()) if n.start() > m.start()
+                                  else (n.end(), lead.start()))
+                           for n in again.finditer(self.source) if n.start() != lead.start()):
+                        return True
+                noun = re.match(r"['\"]?\s+([a-z]{3,})\b", self.source[m.end():])
+                if noun and noun.group(1) not in _NOT_ITEMS | _LEADS | {"and", "or"}:
+                    after = re.compile("(" + _NAME.pattern + r")['\"]?\s+" + noun.group(1) + r"\b")
+                    if any(unsaid(n.group(1), (m.end(), n.start()))
+                           for n in after.finditer(self.source, m.end())):
+                        return True
         return False
 
     def advances(self, calls, call) -> bool:

@@ -487,6 +487,32 @@ def test_a_decision_goes_on_while_the_request_leads_another_name_the_same_way():
     weight = Matcher.for_decision(_tool(planet={"type": "string"}), max_calls=4, ground=Grounding(
         "How heavy am I on Mars if I weigh a lot on Earth"))
     assert weight.feed(' f(planet="Mars")\n').finished      # not joined: one task
+    pairs = _tool(base={"type": "string"}, target={"type": "string"})
+    earlier = Matcher.for_decision(pairs, max_calls=4, ground=Grounding(
+        "The exchange rates of USD to AUD and USD to CAD")).feed(' f(base="USD", target="CAD")')
+    assert earlier.feed("\n") is None                     # "to" led AUD before CAD
+    assert earlier.feed('; f(base="USD", target="AUD")\n').finished
+
+
+def test_a_decision_goes_on_while_the_noun_after_a_value_follows_another_name():
+    tools = _tool(species={"type": "string"}, model={"type": "string"})
+    m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
+        "The rate for the African Elephant using the Darwin model, and with the Lamarck model")
+    ).feed(' f(species="African Elephant", model="Darwin")')
+    assert m.feed("\n") is None                                # the Lamarck model is left
+    assert m.feed('; f(species="African Elephant", model="Lamarck")\n').finished
+    alone = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
+        "The rate for the African Elephant using the Darwin model")).feed(
+        ' f(species="African Elephant", model="Darwin")')
+    assert alone.feed("\n").finished                           # no other name says "model"
+
+
+def test_an_abbreviation_dot_does_not_end_a_list():
+    tools = _tool(company={"type": "string"})
+    m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
+        "Prices for Apple Inc., Google LLC., and Microsoft Corporation")).feed(
+        ' f(company="Apple Inc.")')
+    assert m.feed("\n") is None                                 # Google and Microsoft are left
 
 
 def test_a_decision_goes_on_while_the_request_gives_another_code():
