@@ -79,19 +79,21 @@ class ToolRanker:
         self._vectors: dict[str, np.ndarray] = {}  # text -> vector
 
     def vectors(self, texts: list[str]) -> np.ndarray:
-        """The texts' embeddings, one row each, cached (catalogs and examples repeat)."""
+        """The texts' embeddings, one row each, cached (catalogs and examples repeat). Each
+        text is embedded on its own: in a batch, the encoder moves a text's vector by up to
+        0.004 with the batch's other texts, enough to flip a threshold, and what a batch holds
+        would depend on which texts earlier requests had cached."""
         if len(self._vectors) > 4096:
             self._vectors.clear()
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if missing:
-            for text, vector in zip(missing, self.embedder.embed(missing)):
-                self._vectors[text] = vector
+        for text in dict.fromkeys(texts):
+            if text not in self._vectors:
+                self._vectors[text] = self.embedder.embed([text])[0]
         return np.stack([self._vectors[t] for t in texts])
 
     def similarities(self, request: str, tools: list[Tool]) -> np.ndarray:
         """Cosine similarities: a row for the request and one for each of its clauses, a column
         per tool in catalog order."""
-        queries = self.embedder.embed(request_parts(request))
+        queries = self.vectors(request_parts(request))
         return (queries @ self.vectors([tool_text(t) for t in tools]).T).astype(np.float32)
 
     def tasks_about_tools(self, request: str, tools: list[Tool], floor: float) -> int:
@@ -99,5 +101,5 @@ class ToolRanker:
         tasks = request_tasks(request)
         if not tasks or not tools:
             return 0
-        scores = self.embedder.embed(tasks) @ self.vectors([tool_text(t) for t in tools]).T
+        scores = self.vectors(tasks) @ self.vectors([tool_text(t) for t in tools]).T
         return int((scores.max(axis=1) >= floor).sum())

@@ -1,6 +1,7 @@
 """Tool ranking with the real USE encoder: which requests get no call, which cannot be declined,
 and which ask for several tools."""
 
+import numpy as np
 import pytest
 
 from edgeagent.agent import Agent
@@ -113,3 +114,12 @@ def test_a_fairly_near_tool_fits_when_the_request_says_two_of_its_distinctive_wo
     off = Agent(None, settings.agent.model_copy(update={"shared_word_floor": 1.0}),
                 ranker=ranker)
     assert off.gate(two, rain) is None
+
+
+def test_a_texts_vector_does_not_depend_on_what_was_embedded_with_it(embedder):
+    text = "Convert an amount from one currency to another."
+    longer = ("A much longer description of a tool that does many things, with a lot of words "
+              "in it, so that a batch of both would be padded much further")
+    alone = ToolRanker(embedder).vectors([text])[0]
+    together = ToolRanker(embedder).vectors([longer, text])[1]
+    assert np.array_equal(alone, together)
