@@ -748,6 +748,9 @@ _LEADS = frozenset("between from for in at of to on with by near about".split())
 _JOINED = re.compile(r",|[.?!;]\s|\b(?:and|or)\b")
 # A name: capitalized words, "of" between them ("Bank of America").
 _NAME = re.compile(r"\b[A-Z][a-zA-Z]+(?:\s+(?:of\s+)?[A-Z][a-zA-Z]+)*\b")
+# The noun right after a value ("the Darwin model"), and words that are none.
+_NOUN_AFTER = re.compile(r"['\"]?\s+([a-z]{3,})\b")
+_NOT_NOUNS = _NOT_ITEMS | _LEADS | {"and", "or"}
 
 
 # Capitalized words in a row, with the dot of an abbreviation that ends them ("Apple Inc.,").
@@ -1069,8 +1072,11 @@ class Grounding:
         and ... the Lamarck model")."""
         said = said_in(calls)
 
-        def unsaid(name, between: tuple[int, int]) -> bool:
-            return name.lower() not in said and bool(_JOINED.search(self.source, *between))
+        def unsaid(name: re.Match, place: tuple[int, int]) -> bool:
+            """The name no call has said, joined to `place` by what lies between them."""
+            start, end = (place[1], name.start()) if name.start() > place[0] else \
+                (name.end(), place[0])
+            return name.group(1).lower() not in said and bool(_JOINED.search(self.source, start, end))
 
         for value in strings_of(calls[-1]):
             for m in re.finditer(re.escape(value), self.source, re.IGNORECASE):
@@ -1078,15 +1084,13 @@ class Grounding:
                 if lead and lead.group(1) in _LEADS:
                     again = re.compile(r"\b" + lead.group(1) + r"\s+(?:the\s+)?['\"]?(" +
                                        _NAME.pattern + ")")
-                    if any(unsaid(n.group(1), (m.end(), n.start()) if n.start() > m.start()
-                                  else (n.end(), lead.start()))
-                           for n in again.finditer(self.source) if n.start() != lead.start()):
+                    if any(unsaid(n, (lead.start(), m.end())) for n in again.finditer(self.source)
+                           if n.start() != lead.start()):
                         return True
-                noun = re.match(r"['\"]?\s+([a-z]{3,})\b", self.source[m.end():])
-                if noun and noun.group(1) not in _NOT_ITEMS | _LEADS | {"and", "or"}:
+                noun = _NOUN_AFTER.match(self.source, m.end())
+                if noun and noun.group(1) not in _NOT_NOUNS:
                     after = re.compile("(" + _NAME.pattern + r")['\"]?\s+" + noun.group(1) + r"\b")
-                    if any(unsaid(n.group(1), (m.end(), n.start()))
-                           for n in after.finditer(self.source, m.end())):
+                    if any(unsaid(n, m.span()) for n in after.finditer(self.source, m.end())):
                         return True
         return False
 
