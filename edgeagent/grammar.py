@@ -100,8 +100,8 @@ class StringValue:
     and ending where a word of it does, and not a value this call already used (`taken`);
     with `apart` (an item of a list), not one that contains a taken value or lies inside one
     either ("S&P 500 and the Dow Jones" after "S&P 500"). With `starts`, it starts only at one
-    of those places in the request, and never at one of `barred`. With `region`, a place the
-    request writes with its region ("Boston, MA") is not cut short before it."""
+    of those places in the request, and never at or across one of `barred`. With `region`, a
+    place the request writes with its region ("Boston, MA") is not cut short before it."""
 
     __slots__ = ("chars", "phase", "max_chars", "ground", "taken", "region", "apart", "starts",
                  "barred")
@@ -132,8 +132,10 @@ class StringValue:
         return bool(starts)
 
     def _starts(self, chars: str) -> list[int]:
+        # nor running into another argument's value ("New York to Los Angeles" for a start)
         return [at for at in word_starts(chars, self.ground)
-                if (self.starts is None or at in self.starts) and at not in self.barred]
+                if (self.starts is None or at in self.starts) and
+                not any(at <= b < at + len(chars) for b in self.barred)]
 
     def _state_added(self, chars: str) -> str | None:
         """For a place argument that wants its region ("The city and state, e.g. Boston,
@@ -228,7 +230,8 @@ class StringValue:
         if (state := self._adding_state()) is not None:
             return len(state) < 2
         end, taken, n = len(self.ground) - len(self.chars), self._is_taken(), len(self.chars)
-        return any(at < end and (taken or not breaks_at(self.ground, at + n))
+        return any(at < end and at + n not in self.barred
+                   and (taken or not breaks_at(self.ground, at + n))
                    and not leaves_quotes(self.ground, at, at + n + 1)
                    and self._open_in_quotes(at, n + 1)
                    for at in self._starts(self.chars))
@@ -713,6 +716,12 @@ class Mention(NamedTuple):
             return self
         whole = percent_as_whole(schema)
         return self._replace(readings=frozenset({self.percent if whole else self.percent / 100}))
+
+    def reads(self, number: float) -> bool:
+        """Whether a value `number` says this mention, in any reading: an argument that took
+        "3%" as 0.03 used it up for one that would read it as 3."""
+        return number in self.readings or \
+            self.percent is not None and number in (self.percent, self.percent / 100)
 
 
 # What joins the items of a list: "15, 20 and 30", "1,5 or 10", "Seattle and Los Angeles".
@@ -1262,7 +1271,7 @@ class Grounding:
         left = list(mentions)
         for number in numbers_in(values):
             for i, mention in enumerate(left):
-                if number in mention.readings:
+                if mention.reads(number):
                     del left[i]
                     break
         return left
@@ -1364,13 +1373,15 @@ class Grounding:
         return value_frame(schema, in_list)
 
     def states(self, schema: dict, name: str, used=()) -> bool:
-        """Whether the request states a value for an optional argument: an enum value it names,
-        a number it states that the call has not `used` for an argument it names (by name or by
-        the number's label) or a year for a year, a unit for a unit, a value its description
-        names, or a value of an argument whose name it mentions (for a flag, a word of its
-        name in another form)."""
+        """Whether the request states a value for an optional argument: an enum value it names
+        (for a list, a choice of its items), a number it states that the call has not `used`
+        for an argument it names (by name or by the number's label) or a year for a year, a
+        unit for a unit, a value its description names, or a value of an argument whose name
+        it mentions (for a flag, a word of its name in another form)."""
         if schema.get("enum"):
             return bool(self.stated_enum(schema))
+        if schema.get("type") == "array" and schema.get("items", {}).get("enum"):
+            return bool(self.stated_enum(schema["items"]))  # "avoiding toll roads": ["tolls"]
         if schema.get("type") in ("integer", "number"):
             left = self.numbers_left(schema, used)
             return bool(left) and (self.names_argument(name) or bool(labelled(left, name)) or
@@ -1384,14 +1395,17 @@ class Grounding:
     def asks(self, schema: dict, name: str, used=()) -> bool:
         """Whether the request asks for an optional argument outright: it says the argument's
         name and labels a number the call has not `used` with it ("set the starting level to
-        5"), or says a flag's name one way only ("with details"), in a first call, when no
-        more than one of its sentences states numbers."""
+        5"), says a flag's name one way only ("with details") or a list's name and one of its
+        choices ("avoiding highways"), in a first call, when no more than one of its sentences
+        states numbers."""
         kind = schema.get("type")
         if schema.get("enum") or not self.names_argument(name) or self.earlier or \
                 len(self.per_sentence) > 1:
             return False  # a request of several calls may give it to only some of them
         if kind in ("integer", "number"):
             return bool(labelled(self.numbers_left(schema, used), name))
+        if kind == "array" and schema.get("items", {}).get("enum"):  # "avoiding highways"
+            return bool(self.stated_enum(schema["items"]))
         return kind == "boolean" and self.stated_flag(name) is not None
 
     def numbers_left(self, schema: dict, used=()) -> list[Mention]:

@@ -760,6 +760,37 @@ def test_an_argument_for_one_end_takes_no_value_the_request_gives_the_other_end(
                      'f(origin="Albany", destination="coast")\n').finished
 
 
+def test_a_value_for_one_end_does_not_run_into_the_other_ends():
+    route = _tool(start={"type": "string"}, end={"type": "string"})
+    m = Matcher.for_decision(route, ground=Grounding("Directions from New York to Los Angeles"))
+    assert m.feed(' f(start="New York to Los') is None         # into the end's value
+    assert m.feed(' f(start="New York", end="Los Angeles")\n').finished
+
+
+def test_a_percentage_one_argument_took_is_used_up_for_the_others():
+    tools = _tool(rate={"type": "float"}, time={"type": "integer"})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "Compound interest at an annual rate of 3% for 5 years"))
+    after = m.feed(" f(rate=0.03, time=")
+    assert after.feed("3") is None                              # the 3 of "3%", taken as 0.03
+    assert after.feed("5)\n").finished
+
+
+def test_an_optional_list_of_choices_takes_the_choices_the_request_asks_for():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "start": {"type": "string"}, "end": {"type": "string"},
+        "avoid": {"type": "array", "items": {"type": "string",
+                                             "enum": ["tolls", "highways", "ferries"]}}},
+        "required": ["start", "end"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "Directions from New York to Los Angeles avoiding highways and toll roads"))
+    assert m.feed(' f(start="New York", end="Los Angeles")\n') is None  # asked for outright
+    assert m.feed(' f(start="New York", end="Los Angeles", avoid=["highways", "tolls"])\n'
+                  ).finished
+    plain = Matcher.for_decision(tools, ground=Grounding("Directions from New York to Boston"))
+    assert plain.feed(' f(start="New York", end="Boston")\n').finished
+
+
 def test_a_quoted_value_named_for_another_argument_is_not_this_ones():
     tools = _tool(artist={"type": "string"}, title={"type": "string"})
     m = Matcher.for_decision(tools, ground=Grounding(
