@@ -1380,8 +1380,8 @@ class Grounding:
         it mentions (for a flag, a word of its name in another form)."""
         if schema.get("enum"):
             return bool(self.stated_enum(schema))
-        if schema.get("type") == "array" and schema.get("items", {}).get("enum"):
-            return bool(self.stated_enum(schema["items"]))  # "avoiding toll roads": ["tolls"]
+        if is_choice_list(schema):  # "avoiding toll roads": ["tolls"]
+            return bool(self.stated_enum(schema["items"]))
         if schema.get("type") in ("integer", "number"):
             left = self.numbers_left(schema, used)
             return bool(left) and (self.names_argument(name) or bool(labelled(left, name)) or
@@ -1404,7 +1404,7 @@ class Grounding:
             return False  # a request of several calls may give it to only some of them
         if kind in ("integer", "number"):
             return bool(labelled(self.numbers_left(schema, used), name))
-        if kind == "array" and schema.get("items", {}).get("enum"):  # "avoiding highways"
+        if is_choice_list(schema):  # "avoiding highways"
             return bool(self.stated_enum(schema["items"]))
         return kind == "boolean" and self.stated_flag(name) is not None
 
@@ -1556,6 +1556,11 @@ def numbers_in(value) -> list[float]:
     if isinstance(value, (list, tuple)):
         return [n for v in value for n in numbers_in(v)]
     return []
+
+
+def is_choice_list(schema: dict) -> bool:
+    """Whether the schema is a list whose items are choices of an enum."""
+    return schema.get("type") == "array" and bool(schema.get("items", {}).get("enum"))
 
 
 def fields_of(schema: dict) -> tuple:
