@@ -105,9 +105,8 @@ def test_a_call_that_only_adds_arguments_replaces_the_one_before():
     tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
         "hits": {"type": "integer"}, "at_bats": {"type": "integer"},
         "decimals": {"type": "integer"}}, "required": ["hits", "at_bats"]}}])
-    m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
-        "A player has 180 hits and 600 at-bats. Give the average to 3 decimals.")).feed(
-        " f(hits=180, at_bats=600); f(hits=180, at_bats=600, decimals=3)\n")
+    m = _after(tools, "A player has 180 hits and 600 at-bats. Give the average to 3 decimals.",
+               " f(hits=180, at_bats=600); f(hits=180, at_bats=600, decimals=3)\n")
     assert m.result == [{"name": "f", "arguments": {"hits": 180, "at_bats": 600, "decimals": 3}}]
 
 
@@ -238,6 +237,11 @@ def _tool(**props):
         "type": "dict", "properties": props, "required": list(props)}}])
 
 
+def _after(tools, request: str, text: str) -> Matcher | None:
+    """A decision of up to four calls grounded in `request`, after `text`."""
+    return Matcher.for_decision(tools, max_calls=4, ground=Grounding(request)).feed(text)
+
+
 def test_required_numbers_come_from_the_request_and_are_used_once_per_mention():
     tools = _tool(current={"type": "integer"}, distance={"type": "integer"},
                   rate={"type": "float"})
@@ -320,14 +324,12 @@ def test_an_exponent_is_no_stated_number():
 
 def test_a_repeat_call_varies_a_string_the_request_lists_with_others():
     tools = _tool(location={"type": "string"}, movie={"type": "string"})
-    listed = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
-        "Find movies in Seattle and Los Angeles: Tenet")).feed(
-        ' f(location="Seattle", movie="Tenet"); f(location=')
+    listed = _after(tools, "Find movies in Seattle and Los Angeles: Tenet",
+                    ' f(location="Seattle", movie="Tenet"); f(location=')
     assert listed.feed('"Seattle"') is None                # listed with a city no call used
     assert listed.feed('"Los Angeles", movie="Tenet")\n').finished
-    shared = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
-        "Find showings near San Diego of Tenet and No Time To Die")).feed(
-        ' f(location="San Diego", movie="Tenet"); f(location="San Diego", movie=')
+    shared = _after(tools, "Find showings near San Diego of Tenet and No Time To Die",
+                    ' f(location="San Diego", movie="Tenet"); f(location="San Diego", movie=')
     assert shared is not None                               # not listed: it may repeat
     assert shared.feed('"Tenet"') is None and shared.feed('"No Time To Die")\n').finished
 
@@ -399,17 +401,17 @@ def test_a_list_takes_only_items_the_request_lists_with_it():
 
 def test_a_decision_goes_on_while_the_request_lists_items_no_call_used():
     tools = _tool(city={"type": "string"})
-    listed = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
-        "Prices of a piano in Berlin, Madrid and Rome")).feed(' f(city="Berlin")')
+    listed = _after(tools, "Prices of a piano in Berlin, Madrid and Rome",
+                    ' f(city="Berlin")')
     assert listed.feed("\n") is None                          # Madrid and Rome are left
     more = listed.feed('; f(city="Rome")')
     assert more.feed("\n") is None                            # Madrid is left
     assert more.feed('; f(city="Madrid")\n').finished
-    one_place = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
-        "The weather in Seattle, Washington")).feed(' f(city="Seattle")')
+    one_place = _after(tools, "The weather in Seattle, Washington",
+                       ' f(city="Seattle")')
     assert one_place.feed("\n").finished                      # a comma alone is no list
-    named = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
-        "The religion of the Persian Empire and Mauryan Empire")).feed(' f(city="Persian")')
+    named = _after(tools, "The religion of the Persian Empire and Mauryan Empire",
+                   ' f(city="Persian")')
     assert named.feed("\n") is None                          # the name it is part of is listed
 
 
@@ -444,87 +446,83 @@ def test_a_decision_goes_on_until_two_lists_of_the_request_meet_in_every_combina
 def test_a_decision_goes_on_while_the_request_gives_another_choice_or_quote():
     tools = _tool(genre={"type": "string", "enum": ["Pop", "Rock", "Jazz"]},
                   region={"type": "string"})
-    choices = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
-        "The most played Pop song, and the most played Rock song in Australia")).feed(
-        ' f(genre="Pop", region="Australia")')
+    choices = _after(tools, "The most played Pop song, and the most played Rock song in Australia",
+                     ' f(genre="Pop", region="Australia")')
     assert choices.feed("\n") is None                         # Rock is left
     assert choices.feed('; f(genre="Pop"') is None            # the next call varies the choice
     assert choices.feed('; f(genre="Rock", region="Australia")\n').finished
     shows = _tool(show={"type": "string"}, region={"type": "string"})
-    quoted = Matcher.for_decision(shows, max_calls=4, ground=Grounding(
-        "Use 'f' to rate 'Friends' in 'Europe'; then rate 'The Office'")).feed(
-        ' f(show="Friends", region="Europe")')
+    quoted = _after(shows, "Use 'f' to rate 'Friends' in 'Europe'; then rate 'The Office'",
+                    ' f(show="Friends", region="Europe")')
     assert quoted.feed("\n") is None                          # 'The Office' is left
     assert quoted.feed('; f(show="Friends"') is None
     assert quoted.feed('; f(show="The Office", region="Europe")\n').finished  # all said
-    alone = Matcher.for_decision(shows, max_calls=4, ground=Grounding(
-        "Use 'f' to rate 'Friends' in Europe")).feed(' f(show="Friends", region="Europe")')
+    alone = _after(shows, "Use 'f' to rate 'Friends' in Europe",
+                   ' f(show="Friends", region="Europe")')
     assert alone.feed("\n").finished                          # a tool's name is no value
 
 
 def test_a_decision_goes_on_while_a_task_of_the_request_names_what_no_call_said():
     tools = _tool(start={"type": "string"}, end={"type": "string"})
-    m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
-        "The fastest route from San Francisco to Palo Alto, then from my office to San Jose")
-    ).feed(' f(start="San Francisco", end="Palo Alto")')
+    m = _after(
+        tools, "The fastest route from San Francisco to Palo Alto, then from my office to San Jose",
+        ' f(start="San Francisco", end="Palo Alto")')
     assert m.feed("\n") is None                                  # San Jose's task is left
     assert m.feed('; f(start="my office", end="San Jose")\n').finished
     events = _tool(event={"type": "string"})
-    held = Matcher.for_decision(events, max_calls=4, ground=Grounding(
-        "What was the Treaty of Paris about? Also, why does the Magna Carta matter?")
-    ).feed(' f(event="the Treaty of Paris")')
+    held = _after(
+        events, "What was the Treaty of Paris about? Also, why does the Magna Carta matter?",
+        ' f(event="the Treaty of Paris")')
     assert held.feed("\n") is None                  # a value that holds a name counts too
     assert held.feed('; f(event="the Magna Carta")\n').finished
 
 
 def test_a_decision_goes_on_while_the_request_leads_another_name_the_same_way():
     tools = _tool(start={"type": "string"}, end={"type": "string"})
-    m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
-        "The distance between New York and Washington, and between Los Angeles and Fresno")
-    ).feed(' f(start="New York", end="Washington")')
+    m = _after(
+        tools, "The distance between New York and Washington, and between Los Angeles and Fresno",
+        ' f(start="New York", end="Washington")')
     assert m.feed("\n") is None                            # "between" leads Los Angeles too
     assert m.feed('; f(start="Los Angeles", end="Fresno")\n').finished
-    weight = Matcher.for_decision(_tool(planet={"type": "string"}), max_calls=4, ground=Grounding(
-        "How heavy am I on Mars if I weigh a lot on Earth"))
-    assert weight.feed(' f(planet="Mars")\n').finished      # not joined: one task
+    weight = _after(_tool(planet={"type": "string"}),
+                    "How heavy am I on Mars if I weigh a lot on Earth", ' f(planet="Mars")\n')
+    assert weight.finished                                  # not joined: one task
     pairs = _tool(base={"type": "string"}, target={"type": "string"})
-    earlier = Matcher.for_decision(pairs, max_calls=4, ground=Grounding(
-        "The exchange rates of USD to AUD and USD to CAD")).feed(' f(base="USD", target="CAD")')
+    earlier = _after(pairs, "The exchange rates of USD to AUD and USD to CAD",
+                     ' f(base="USD", target="CAD")')
     assert earlier.feed("\n") is None                     # "to" led AUD before CAD
     assert earlier.feed('; f(base="USD", target="AUD")\n').finished
 
 
 def test_a_decision_goes_on_while_the_noun_after_a_value_follows_another_name():
     tools = _tool(species={"type": "string"}, model={"type": "string"})
-    m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
-        "The rate for the African Elephant using the Darwin model, and with the Lamarck model")
-    ).feed(' f(species="African Elephant", model="Darwin")')
+    m = _after(
+        tools, "The rate for the African Elephant using the Darwin model, and with the Lamarck "
+        "model",
+        ' f(species="African Elephant", model="Darwin")')
     assert m.feed("\n") is None                                # the Lamarck model is left
     assert m.feed('; f(species="African Elephant", model="Lamarck")\n').finished
-    alone = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
-        "The rate for the African Elephant using the Darwin model")).feed(
-        ' f(species="African Elephant", model="Darwin")')
+    alone = _after(tools, "The rate for the African Elephant using the Darwin model",
+                   ' f(species="African Elephant", model="Darwin")')
     assert alone.feed("\n").finished                           # no other name says "model"
 
 
 def test_an_abbreviation_dot_does_not_end_a_list():
     tools = _tool(company={"type": "string"})
-    m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
-        "Prices for Apple Inc., Google LLC., and Microsoft Corporation")).feed(
-        ' f(company="Apple Inc.")')
+    m = _after(tools, "Prices for Apple Inc., Google LLC., and Microsoft Corporation",
+               ' f(company="Apple Inc.")')
     assert m.feed("\n") is None                                 # Google and Microsoft are left
 
 
 def test_a_decision_goes_on_while_the_request_gives_another_code():
     tools = _tool(case={"type": "string"}, court={"type": "string"})
-    m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
-        "The status of case XY1234 in Los Angeles Court, and of case GH5678 in Orange Court")
-    ).feed(' f(case="XY1234", court="Los Angeles Court")')
+    m = _after(
+        tools, "The status of case XY1234 in Los Angeles Court, and of case GH5678 in Orange Court",
+        ' f(case="XY1234", court="Los Angeles Court")')
     assert m.feed("\n") is None                                  # GH5678 is left
     assert m.feed('; f(case="GH5678", court="Orange Court")\n').finished
-    alone = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
-        "The status of case XY1234 in Los Angeles Court")).feed(
-        ' f(case="XY1234", court="Los Angeles Court")')
+    alone = _after(tools, "The status of case XY1234 in Los Angeles Court",
+                   ' f(case="XY1234", court="Los Angeles Court")')
     assert alone.feed("\n").finished
     assert codes_in("BRCA1, C6H12O6 or P125 on a 12x18 sheet, 5ft 10in, 100µF, 1e-9") == [
         "BRCA1", "C6H12O6", "P125"]                       # sizes and measures are no codes
