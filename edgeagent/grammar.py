@@ -785,15 +785,19 @@ def names_in(text: str) -> list[str]:
             if (before := text[:m.start()].rstrip()) and before[-1] not in ".?!\"'"]
 
 
+_AT_REST = ("initial", "velocity", "speed")
+
+
 def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     """The numbers a text states, one per mention: written in digits ("5%" reads as 5 or 0.05;
     "5m" is metres, "$5m" money), and as words ("six", "twice", "from rest"). A number's label
-    is the word right after it and up to three words before it, back to the word that names the
-    number before ("180 hits and 600 at-bats": hits for 180, at for 600); the members of a list
-    share their list's label ("a loan term of 15, 20 and 30 years")."""
-    def before(start: int, at: int) -> tuple:  # up to 3 words, back to a number or a comma
+    is the word right after it and up to four words before it, back to the word that names the
+    number before ("180 hits and 600 at-bats": hits for 180, at for 600; "a short term capital
+    gain of"); the members of a list share their list's label ("a loan term of 15, 20 and 30
+    years"). "From rest" is labelled an initial speed."""
+    def before(start: int, at: int) -> tuple:  # up to 4 words, back to a number or a comma
         clause = re.split(r"[,;:.?!(]", text[max(start, at - 40):at])[-1]
-        return tuple(re.findall(r"[a-z]+", clause.lower())[-3:])
+        return tuple(re.findall(r"[a-z]+", clause.lower())[-4:])
 
     lists: list[list] = []  # [readings, words before, word after, percent] per mention,
     last = named_to = 0     # grouped into lists; where the last number and its word end
@@ -825,7 +829,7 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     words = [Mention(frozenset((float(_NUMBER_WORDS[m.group()]),)), before(0, m.start()),
                      sentence=sentence_at(text, m.start()))
              for m in re.finditer(r"[a-z]+", text.lower()) if m.group() in _NUMBER_WORDS]
-    words += [Mention(frozenset((0.0,)), before(0, m.start()),  # "starts from rest": speed 0
+    words += [Mention(frozenset((0.0,)), before(0, m.start()) + _AT_REST,
                       sentence=sentence_at(text, m.start()))
               for m in re.finditer(r"\b(?:from|at) rest\b", text.lower())]
     return digits, words
@@ -1234,12 +1238,11 @@ class Grounding:
         return [m for m in mentions if m.sentence not in alike]
 
     def first_of(self, mentions: list[Mention]) -> list[Mention]:
-        """For a tool's first call, the mentions but those of a sentence stating several
-        numbers after the first such sentence they are in ("a distance of 0.5 meters ... Then
-        at a distance of 1 meter": 0.5)."""
+        """For a tool's first call, the mentions but those after the first sentence they are
+        in that states several numbers ("a distance of 0.5 meters from a charge of 2 ... Then
+        at a distance of 1 meter and 2 meters ... Lastly at 1 meter": 0.5)."""
         several = [m.sentence for m in mentions if self.per_sentence[m.sentence] > 1]
-        return [m for m in mentions if self.per_sentence[m.sentence] <= 1 or
-                m.sentence == min(several)]
+        return [m for m in mentions if not several or m.sentence <= min(several)]
 
     def varied(self, mentions: list[Mention], name: str, stated: list[Mention], used=()
                ) -> list[Mention]:

@@ -689,6 +689,29 @@ def test_a_first_call_takes_the_numbers_of_the_first_sentence_that_states_them()
     assert m.feed(" f(charge=2, distance=0.5); f(charge=2, distance=1.0); "
                   "f(charge=2, distance=3.0)\n").finished
     assert m.feed(" f(charge=2, distance=3") is None
+    # nor a number of a later sentence that states only one
+    m = Matcher.for_decision(tools, max_calls=3, ground=Grounding(
+        "The field at a distance of 0.5 meters from a charge of 2 coulombs? Then at a "
+        "distance of 1 meter and 3 meters? Lastly at a distance of 4 meters in air?"))
+    assert m.feed(" f(charge=2, distance=4") is None
+    assert m.feed(" f(charge=2, distance=0.5)").finished is False
+
+
+def test_a_start_from_rest_is_a_labelled_initial_speed():
+    tools = _tool(initial_velocity={"type": "integer"}, time={"type": "integer"})
+    m = Matcher.for_decision(tools, max_calls=2, ground=Grounding(
+        "Car A starts from rest for 10 seconds. Car B starts with an initial velocity of 20 "
+        "m/s for 15 seconds."))
+    assert m.feed(" f(initial_velocity=20") is None            # the second car's
+    assert m.feed(" f(initial_velocity=0, time=10); f(initial_velocity=20, time=15)\n").finished
+
+
+def test_a_label_reaches_four_words_back():
+    tools = _tool(short_term_gain={"type": "integer"}, long_term_gain={"type": "integer"})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "the tax for a short term gain of $15000 and a long term gain of $25000"))
+    assert m.feed(" f(short_term_gain=25000") is None
+    assert m.feed(" f(short_term_gain=15000, long_term_gain=25000)\n").finished
 
 
 def test_value_depth_tells_a_value_from_the_structure_around_it():
