@@ -68,7 +68,7 @@ class AgentSettings(Section):
     relevance_ceiling: float = Field(0.32, ge=-1, le=1)  # best tool above this: no declining
     named_tool_floor: float = Field(0.20, ge=-1, le=1)   # down to this when the request says
     # every word of the best tool's name
-    shared_word_floor: float = Field(0.25, ge=-1, le=1)  # down to this when the request says
+    shared_word_floor: float = Field(0.15, ge=-1, le=1)  # down to this when the request says
     shared_words: int = Field(2, ge=1)   # this many distinctive words of the best tool's definition
     unstated_number_ceiling: float = Field(0.50, ge=-1, le=1)  # below this, no call when the
     # best tool needs a number (a required integer or float) and the request states none

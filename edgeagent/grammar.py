@@ -93,6 +93,8 @@ _PLACE_END = re.compile(r"(?!\w)(?!,\s*[A-Z])(?! [A-Z])")
 _STATE_ADDED = re.compile(r"(.*\w), ?([A-Z]{0,2})", re.DOTALL)  # "New York, NY" (", " typed)
 _NO_LAST = ",;?"  # no value ends on these ("San Francisco,", "the method used?")
 _REGION_END = re.compile(r"(?!\w)(?!,\s*[A-Z])")  # not "Boston" of "Boston, MA"
+_NAME_LAST = re.compile(r"\b[A-Z]\w*$")  # a value ending in a capitalized word ...
+_NAME_END = re.compile(r"(?!\w)(?! [A-Z])")  # ... ends with its name ("Louvre Museum")
 
 
 class StringValue:
@@ -100,8 +102,10 @@ class StringValue:
     and ending where a word of it does, and not a value this call already used (`taken`);
     with `apart` (an item of a list), not one that contains a taken value or lies inside one
     either ("S&P 500 and the Dow Jones" after "S&P 500"). With `starts`, it starts only at one
-    of those places in the request, and never at or across one of `barred`. With `region`, a
-    place the request writes with its region ("Boston, MA") is not cut short before it."""
+    of those places in the request, and never at or across one of `barred`. A value that ends
+    in a capitalized word ends where the request's name does ("Yellowstone National Park").
+    With `region`, a place the request writes with its region ("Boston, MA") is not cut short
+    before it."""
 
     __slots__ = ("chars", "phase", "max_chars", "ground", "taken", "region", "apart", "starts",
                  "barred")
@@ -216,7 +220,11 @@ class StringValue:
             return True
         if (state := self._adding_state()) is not None:
             return len(state) == 2
-        end = _REGION_END if self.region and "," not in self.chars else _WORD_END
+        in_name = bool(_NAME_LAST.search(self.chars))
+        if self.region and "," not in self.chars:
+            end = _PLACE_END if in_name else _REGION_END
+        else:
+            end = _NAME_END if in_name else _WORD_END
         whole = any(end.match(self.ground, at + len(self.chars))
                     for at in self._starts(self.chars))
         if whole and not self.chars[-1].isspace() and self.chars[-1] not in _NO_LAST and \
@@ -500,7 +508,7 @@ class Fields:
         if not self._grounded(required):
             return value_frame(schema)
         if not required and schema.get("type") == "string" and not schema.get("enum") and \
-                not self.ground.names_argument(name):
+                not self.ground.names_argument(name) and not date_format(schema, name):
             # offered for a unit the request states, or a value the description names ("could
             # be 'IMAX', '2D'"): that value
             return value_frame({"enum": self.ground.offered(schema, name)})
@@ -1379,8 +1387,8 @@ class Grounding:
         """Whether the request states a value for an optional argument: an enum value it names
         (for a list, a choice of its items), a number it states that the call has not `used`
         for an argument it names (by name or by the number's label) or a year for a year, a
-        unit for a unit, a value its description names, or a value of an argument whose name
-        it mentions (for a flag, a word of its name in another form)."""
+        unit for a unit, a date for a date, a value its description names, or a value of an
+        argument whose name it mentions (for a flag, a word of its name in another form)."""
         if schema.get("enum"):
             return bool(self.stated_enum(schema))
         if is_choice_list(schema):  # "avoiding toll roads": ["tolls"]
@@ -1389,6 +1397,8 @@ class Grounding:
             left = self.numbers_left(schema, used)
             return bool(left) and (self.names_argument(name) or bool(labelled(left, name)) or
                                    bool(years(left, name)))
+        if (fmt := date_format(schema, name)) and stated_dates(self.source, fmt):
+            return True  # "the rate at January 1, 2022": date="2022-01-01"
         if schema.get("type") == "boolean":  # "with details": detailed=; "standardization"
             return self.names_argument(name) or any(
                 same_word(w, b) for w in name_words(name) for b in self.words)

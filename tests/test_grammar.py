@@ -411,8 +411,8 @@ def test_a_decision_goes_on_while_the_request_lists_items_no_call_used():
                        ' f(city="Seattle")')
     assert one_place.feed("\n").finished                      # a comma alone is no list
     named = _after(tools, "The religion of the Persian Empire and Mauryan Empire",
-                   ' f(city="Persian")')
-    assert named.feed("\n") is None                          # the name it is part of is listed
+                   ' f(city="Persian Empire")')
+    assert named.feed("\n") is None                          # Mauryan Empire is left
 
 
 def test_a_string_value_ends_before_and_unless_quoted():
@@ -712,6 +712,29 @@ def test_a_label_reaches_four_words_back():
         "the tax for a short term gain of $15000 and a long term gain of $25000"))
     assert m.feed(" f(short_term_gain=25000") is None
     assert m.feed(" f(short_term_gain=15000, long_term_gain=25000)\n").finished
+
+
+def test_a_value_does_not_end_inside_a_name():
+    tools = _tool(location={"type": "string"})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "Predict the growth of forest in Yellowstone National Park for the next 5 years."))
+    assert m.feed(' f(location="Yellowstone")') is None
+    assert m.feed(' f(location="Yellowstone National Park")\n').finished
+    place = _tool(location={"type": "string", "description": "The city and state, e.g. Boston, MA"})
+    m = Matcher.for_decision(place, ground=Grounding("A hospital around Denver, Colorado"))
+    assert m.feed(' f(location="Denver")') is None            # nor before its region
+    assert m.feed(' f(location="Denver, Colorado")\n').finished
+
+
+def test_an_optional_date_is_offered_when_the_request_states_a_date():
+    tools = tools_from_definitions([{"name": "weather", "parameters": {"type": "dict",
+        "properties": {"city": {"type": "string"},
+                       "date": {"type": "string", "description": "The day, YYYY-MM-DD."}},
+        "required": ["city"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding("The weather in Oslo at January 1, 2022"))
+    assert m.feed(' weather(city="Oslo", date="2022-01-01")\n').finished
+    assert m.feed(' weather(city="Oslo", date=True') is None    # a date, and only that one
+    assert m.feed(' weather(city="Oslo", date="2022-01-02"') is None
 
 
 def test_value_depth_tells_a_value_from_the_structure_around_it():
