@@ -510,7 +510,7 @@ class Fields:
         if not required and schema.get("type") == "string" and not schema.get("enum") and \
                 not self.ground.names_argument(name) and not date_format(schema, name):
             # offered for a unit the request states, or a value the description names ("could
-            # be 'IMAX', '2D'"): that value
+            # be 'IMAX', '2D'"): that value (a date argument takes a stated date, below)
             return value_frame({"enum": self.ground.offered(schema, name)})
         if (fresh := self.ground.combining(name, dict(self.values))) is not None:
             return value_frame({"enum": fresh})  # the combination of lists not yet called
@@ -1350,7 +1350,9 @@ class Grounding:
                 named = self.first_of(named)
             if named:
                 earlier = arguments_of(self.earlier)
-                left = self.unused(named, earlier) or named + self.unused(left, earlier)
+                # a year argument whose labelled years are taken takes a year no call took
+                left = self.unused(named, earlier) or self.unused(years(left, name), earlier) \
+                    or named + self.unused(left, earlier)
             allowed = number_literals(left, integer, real)
             if not allowed and in_list:
                 return None  # the list has used up what the request states

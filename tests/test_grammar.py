@@ -666,6 +666,10 @@ def test_an_argument_for_a_year_takes_a_stated_year():
     assert m.feed(' crime_rate(city="Denver", year=2020)\n').finished
     none = Matcher.for_decision(tools, ground=Grounding("The top 5 crime rates in Denver"))
     assert none.feed(' crime_rate(city="Denver", year=') is None
+    # once the year its label names is taken, a later call takes the year no call took
+    later = _after(tools, "The crime rate in Denver in 2015? And the same for the year 2020?",
+                   ' crime_rate(city="Denver", year=2020); crime_rate(city="Denver", year=')
+    assert later.feed("2020") is None and later.feed("2015)\n").finished
 
 
 def test_a_call_takes_no_number_of_a_sentence_that_states_another_calls_numbers():
