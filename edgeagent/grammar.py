@@ -508,10 +508,11 @@ class Fields:
         if not self._grounded(required):
             return value_frame(schema)
         if not required and schema.get("type") == "string" and not schema.get("enum") and \
-                not self.ground.names_argument(name) and not date_format(schema, name):
+                not self.ground.names_argument(name) and \
+                (offered := self.ground.offered(schema, name)):
             # offered for a unit the request states, or a value the description names ("could
-            # be 'IMAX', '2D'"): that value (a date argument takes a stated date, below)
-            return value_frame({"enum": self.ground.offered(schema, name)})
+            # be 'IMAX', '2D'"): that value; else (a stated date) grounded as below
+            return value_frame({"enum": offered})
         if (fresh := self.ground.combining(name, dict(self.values))) is not None:
             return value_frame({"enum": fresh})  # the combination of lists not yet called
         return self.ground.frame(schema, [v for _, v in self.values], name=name,
