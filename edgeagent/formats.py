@@ -146,6 +146,14 @@ _UNIT_ASKED = re.compile(r"\b(?:in|into)\s+([a-zA-Z]+(?:/[a-zA-Z]+)?[²³]?)(?![
                          re.IGNORECASE)  # "in kg/m³" asks for no "kg"
 
 
+@functools.lru_cache(maxsize=1024)
+def measured_in(description: str) -> frozenset:
+    """The units a description says its value is in ("Maximum distance (in miles)", "in
+    minutes"), lower-cased and without a plural's s."""
+    return frozenset(u.lower().rstrip("s") for u in _UNIT_ASKED.findall(description)
+                     if u.lower() in _UNITS and u.lower() not in _SHORT_UNITS)
+
+
 def is_unit(name: str) -> bool:
     """Whether an argument names a unit of measure ("unit", "to_unit", "tempUnits")."""
     words = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()

@@ -25,8 +25,8 @@ import re
 from collections import Counter
 from typing import Any, Iterable, Iterator, NamedTuple
 
-from .formats import (as_schema_writes, date_format, is_currency, is_unit, percent_as_whole,
-                      stated_dates, stated_units, with_region)
+from .formats import (as_schema_writes, date_format, is_currency, is_unit, measured_in,
+                      percent_as_whole, stated_dates, stated_units, with_region)
 from .tools import Tool
 
 MAX_STRING_CHARS = 256
@@ -895,6 +895,13 @@ def labelled(mentions: list[Mention], name: str) -> list[Mention]:
     return [m for m in mentions if best and score[m] == best]
 
 
+def in_units(mentions: list[Mention], schema: dict) -> list[Mention]:
+    """The mentions given in a unit the argument's description says it is in ("within 10
+    miles" for "Maximum distance (in miles)")."""
+    units = measured_in(str(schema.get("description", "")))
+    return [m for m in mentions if units and any(w.rstrip("s") in units for w in m.label)]
+
+
 def years(mentions: list[Mention], name: str) -> list[Mention]:
     """For an argument that names a year ("year", "start_year"), the mentions that read as
     one ("in 2020")."""
@@ -1346,7 +1353,7 @@ class Grounding:
             # A number labelled with the argument's name ("a current of 20") that no earlier
             # call took ("size 3000 in New York and 4000 in LA": the second call gets 4000);
             # once all are taken, one of them again or any number no call took.
-            named = labelled(left, name) or years(left, name)
+            named = labelled(left, name) or years(left, name) or in_units(left, schema)
             if named and not in_list and not self.tool_calls():
                 named = self.first_of(named)
             if named:
@@ -1399,7 +1406,7 @@ class Grounding:
         if schema.get("type") in ("integer", "number"):
             left = self.numbers_left(schema, used)
             return bool(left) and (self.names_argument(name) or bool(labelled(left, name)) or
-                                   bool(years(left, name)))
+                                   bool(years(left, name)) or bool(in_units(left, schema)))
         if (fmt := date_format(schema, name)) and stated_dates(self.source, fmt):
             return True  # "the rate at January 1, 2022": date="2022-01-01"
         if schema.get("type") == "boolean":  # "with details": detailed=; "standardization"
@@ -1413,13 +1420,17 @@ class Grounding:
         name and labels a number the call has not `used` with it ("set the starting level to
         5"), says a flag's name one way only ("with details") or a list's name and one of its
         choices ("avoiding highways"), in a first call, when no more than one of its sentences
-        states numbers."""
+        states numbers; or gives a number the call has not used in the unit the argument's
+        description says it is in ("within 10 miles": "Maximum distance (in miles)")."""
         kind = schema.get("type")
-        if schema.get("enum") or not self.names_argument(name) or self.earlier or \
-                len(self.per_sentence) > 1:
+        if schema.get("enum") or self.earlier or len(self.per_sentence) > 1:
             return False  # a request of several calls may give it to only some of them
         if kind in ("integer", "number"):
-            return bool(labelled(self.numbers_left(schema, used), name))
+            left = self.numbers_left(schema, used)
+            return bool(self.names_argument(name) and labelled(left, name) or
+                        in_units(left, schema))
+        if not self.names_argument(name):
+            return False
         if is_choice_list(schema):  # "avoiding highways"
             return bool(self.stated_enum(schema["items"]))
         return kind == "boolean" and self.stated_flag(name) is not None

@@ -874,6 +874,21 @@ def test_an_optional_argument_the_request_asks_for_outright_is_not_left_out():
     assert unnamed.feed(' f(player_name="Sam")\n').finished  # 5 is not said to be the level
 
 
+def test_an_optional_number_given_in_the_unit_its_description_names_is_asked_for():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "city": {"type": "string"},
+        "max_distance": {"type": "integer", "description": "Maximum distance (in miles)."},
+        "max_price": {"type": "integer", "description": "Highest price in USD."}},
+        "required": ["city"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding("Restaurants in Seattle within 10 miles."))
+    after = m.feed(' f(city="Seattle"')
+    assert after.feed(")") is None and after.feed(", max_price") is None
+    assert after.feed(", max_distance=10)\n").finished
+    other = Matcher.for_decision(tools, ground=Grounding("Restaurants in Seattle for 10 people."))
+    assert other.feed(' f(city="Seattle")\n').finished
+    assert other.feed(' f(city="Seattle", max_distance') is None
+
+
 def test_random_walks_through_bfcl_grammars_reach_no_dead_end():
     """From every prefix the grammar accepts some character goes on, whatever the model
     writes: random walks over the call language of 150 BFCL requests (grounded values,
