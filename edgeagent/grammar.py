@@ -1000,6 +1000,7 @@ class Grounding:
         self.quoted: tuple = self.quoted_values()
         self.codes = codes_in(request)
         tasks = request_tasks(request)
+        self.one_task = len(tasks) <= 1
         self.names = names_in(request)
         self.name_spans = [m.span() for m in _CAPITALIZED.finditer(request)]
         self.named_tasks = [(task.lower(), names) for task in tasks if len(tasks) > 1
@@ -1611,6 +1612,15 @@ def extends(call: dict, earlier: dict) -> bool:
         name in new and new[name] == value for name, value in old.items())
 
 
+def restates(call: dict, earlier: dict) -> bool:
+    """Whether `call`, of another tool, gives all of `earlier`'s values and more numbers: the
+    same request better said ("a triangle with sides 3, 4 and 5": heron(3, 4, 5), not
+    base_height(3, 4))."""
+    new, old = Counter(numbers_in(call["arguments"])), Counter(numbers_in(earlier["arguments"]))
+    return call["name"] != earlier["name"] and bool(old) and new != old and \
+        not old - new and set(strings_of(earlier)) <= set(strings_of(call))
+
+
 def format_call(name: str, arguments: dict) -> str:
     return f"{name}(" + ", ".join(f"{k}={python_literal(v)}" for k, v in arguments.items()) + ")"
 
@@ -1638,11 +1648,11 @@ class Decision:
         self.pressed = pressed  # the call being read was asked for by the rules, not the model
         self._goes_on: bool | None = None  # must_go_on, once asked
 
-    def _with(self, **changes):
+    def _with(self, wanted: frozenset | None = None, **changes):
         state = {"calls": self.calls, "phase": self.phase, "name": self.name,
                  "pressed": self.pressed, **changes}
         return Decision(self.tools, self.max_calls, self.allow_none, self.ground, self.first,
-                        self.wanted, self.min_calls, **state)
+                        self.wanted if wanted is None else wanted, self.min_calls, **state)
 
     def uncalled(self) -> set:
         return set(self.wanted) - {c["name"] for c in self.calls}
@@ -1693,8 +1703,13 @@ class Decision:
                 return Done(Stalled(self.calls) if self.pressed else list(self.calls))
             if self.pressed and self.ground and not self.ground.advances(self.calls, call):
                 return Done(Stalled(self.calls))
-            if self.calls and extends(call, self.calls[-1]):  # the last call, better said
+            last = self.calls[-1] if self.calls else None
+            if last and extends(call, last):  # the last call, better said
                 return self._with(phase="more", calls=self.calls[:-1] + (call,))
+            if last and self.ground and self.ground.one_task and self.min_calls == 1 and \
+                    restates(call, last):  # a request of one task, better said by another tool
+                return self._with(wanted=self.wanted - {last["name"]}, phase="more",
+                                  calls=self.calls[:-1] + (call,))
             return self._with(phase="more", calls=self.calls + (call,))
         if value == "end":
             return Done(list(self.calls))

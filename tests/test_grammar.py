@@ -889,6 +889,21 @@ def test_an_optional_number_given_in_the_unit_its_description_names_is_asked_for
     assert other.feed(' f(city="Seattle", max_distance') is None
 
 
+def test_a_call_of_another_tool_that_says_a_one_task_request_better_replaces_the_last():
+    number = {"type": "integer"}
+    tools = tools_from_definitions([
+        {"name": "base_height", "parameters": {"type": "dict", "properties": {
+            "base": number, "height": number}, "required": ["base", "height"]}},
+        {"name": "heron", "parameters": {"type": "dict", "properties": {
+            "a": number, "b": number, "c": number}, "required": ["a", "b", "c"]}}])
+    text = " base_height(base=3, height=4); heron(a=3, b=4, c=5)\n"
+    one = _after(tools, "The area of a triangle with sides 3, 4 and 5.", text)
+    assert one.result == [{"name": "heron", "arguments": {"a": 3, "b": 4, "c": 5}}]
+    two = _after(tools, "The area of a triangle with base 3 and height 4. Then the area of "
+                        "one with sides 3, 4 and 5.", text)
+    assert [c["name"] for c in two.result] == ["base_height", "heron"]
+
+
 def test_random_walks_through_bfcl_grammars_reach_no_dead_end():
     """From every prefix the grammar accepts some character goes on, whatever the model
     writes: random walks over the call language of 150 BFCL requests (grounded values,
