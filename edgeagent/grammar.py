@@ -92,6 +92,8 @@ _WORD_END = re.compile(r"(?!\w)")
 _PLACE_END = re.compile(r"(?!\w)(?!,\s*[A-Z])(?! [A-Z])")
 _STATE_ADDED = re.compile(r"(.*\w), ?([A-Z]{0,2})", re.DOTALL)  # "New York, NY" (", " typed)
 _NO_LAST = ",;?"  # no value ends on these ("San Francisco,", "the method used?")
+# nor on a word that leads to more ("San Francisco in", "Gravity and", "To Kill a")
+_LEADS_ON = re.compile(r"(?<!\S)(?:a|an|the|and|or|of|to|in|on|at|for|with|by|from|but)$")
 _REGION_END = re.compile(r"(?!\w)(?!,\s*[A-Z])")  # not "Boston" of "Boston, MA"
 _NAME_LAST = re.compile(r"\b[A-Z]\w*$")  # a value ending in a capitalized word ...
 _NAME_END = re.compile(r"(?!\w)(?! [A-Z])")  # ... ends with its name ("Louvre Museum")
@@ -228,7 +230,7 @@ class StringValue:
         whole = any(end.match(self.ground, at + len(self.chars))
                     for at in self._starts(self.chars))
         if whole and not self.chars[-1].isspace() and self.chars[-1] not in _NO_LAST and \
-                not self._is_taken():
+                not _LEADS_ON.search(self.chars) and not self._is_taken():
             return True
         return not self._may_grow()  # no dead ends: a string that cannot grow may end
 

@@ -904,6 +904,16 @@ def test_a_call_of_another_tool_that_says_a_one_task_request_better_replaces_the
     assert [c["name"] for c in two.result] == ["base_height", "heron"]
 
 
+def test_a_value_does_not_end_on_a_word_that_leads_to_more():
+    tools = _tool(title={"type": "string"})
+    m = Matcher.for_decision(tools, ground=Grounding("Is 'To Kill a Mockingbird' in San Jose?"))
+    assert m.feed(' f(title="To Kill a"') is None
+    assert m.feed(' f(title="To Kill a Mockingbird")\n').finished
+    place = Matcher.for_decision(tools, ground=Grounding("The crime rate in San Francisco in 2020"))
+    assert place.feed(' f(title="San Francisco in"') is None
+    assert place.feed(' f(title="San Francisco")\n').finished
+
+
 def test_random_walks_through_bfcl_grammars_reach_no_dead_end():
     """From every prefix the grammar accepts some character goes on, whatever the model
     writes: random walks over the call language of 150 BFCL requests (grounded values,
