@@ -1421,8 +1421,9 @@ class Grounding:
     def asks(self, schema: dict, name: str, used=()) -> bool:
         """Whether the request asks for an optional argument outright: it says the argument's
         name and labels a number the call has not `used` with it ("set the starting level to
-        5"), says a flag's name one way only ("with details") or a list's name and one of its
-        choices ("avoiding highways"), in a first call, when no more than one of its sentences
+        5"), says a flag's name one way only ("with details"), a list's name and one of its
+        choices ("avoiding highways") or a text's name and a value its description names ("all
+        the roots": root_type="all"), in a first call, when no more than one of its sentences
         states numbers; or gives a number the call has not used in the unit the argument's
         description says it is in ("within 10 miles": "Maximum distance (in miles)")."""
         kind = schema.get("type")
@@ -1436,6 +1437,8 @@ class Grounding:
             return False
         if is_choice_list(schema):  # "avoiding highways"
             return bool(self.stated_enum(schema["items"]))
+        if kind == "string":  # "all the roots": root_type="all" ("'all' for both real ...")
+            return bool(self.described_choices(schema))
         return kind == "boolean" and self.stated_flag(name) is not None
 
     def numbers_left(self, schema: dict, used=()) -> list[Mention]:

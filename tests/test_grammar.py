@@ -914,6 +914,19 @@ def test_a_value_does_not_end_on_a_word_that_leads_to_more():
     assert place.feed(' f(title="San Francisco")\n').finished
 
 
+def test_an_optional_text_the_request_names_and_gives_a_described_value_of_is_asked_for():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "a": {"type": "integer"},
+        "root_type": {"type": "string",
+                      "description": "'real' for real roots, 'all' for both real and complex."}},
+        "required": ["a"]}}])
+    asked = Matcher.for_decision(tools, ground=Grounding("Find all the roots for a = 3."))
+    assert asked.feed(" f(a=3)") is None
+    assert asked.feed(' f(a=3, root_type="all")\n').finished
+    unsaid = Matcher.for_decision(tools, ground=Grounding("Solve it for a = 3."))
+    assert unsaid.feed(" f(a=3)\n").finished
+
+
 def test_random_walks_through_bfcl_grammars_reach_no_dead_end():
     """From every prefix the grammar accepts some character goes on, whatever the model
     writes: random walks over the call language of 150 BFCL requests (grounded values,
