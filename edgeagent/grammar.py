@@ -1043,7 +1043,7 @@ class Grounding:
         properties = tools[last["name"]].parameters.get("properties", {})
         return any(self.gives_with_unsaid(value, properties.get(name, {}), said)
                    for name, value in last["arguments"].items()) or self.leaves_task(calls) \
-            or self.leads_again(calls) or self.combinations_left(calls)
+            or self.leads_again(calls) or self.quotes_again(calls) or self.combinations_left(calls)
 
     def combinations_left(self, calls) -> bool:
         """Whether two arguments of the last call's tool have each taken values the request
@@ -1125,6 +1125,18 @@ class Grounding:
                     if any(unsaid(n, m.span()) for n in after.finditer(self.source, m.end())):
                         return True
         return False
+
+    def quotes_again(self, calls) -> bool:
+        """Whether the word before a quoted value of the last call comes before another quoted
+        text no call has said ("a preference for nucleotide 'A', ... for nucleotide 'T'")."""
+        said = {v.lower() for call in calls for v in strings_of(call)}
+        lead_of = {}  # quoted text -> the words before it
+        for m in _quoted(self.source):
+            lead = re.search(r"([a-z]{3,})\s*$", self.source[:m.start()])
+            if lead and lead.group(1) not in _LINKING and m.group()[1:-1] in self.quoted:
+                lead_of.setdefault(m.group()[1:-1], set()).add(lead.group(1))
+        leads = {w for v in strings_of(calls[-1]) for w in lead_of.get(v, ())}
+        return any(words & leads and text.lower() not in said for text, words in lead_of.items())
 
     def advances(self, calls, call) -> bool:
         """Whether `call` does something the earlier calls of its tool left undone: there are

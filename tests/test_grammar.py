@@ -927,6 +927,17 @@ def test_an_optional_text_the_request_names_and_gives_a_described_value_of_is_as
     assert unsaid.feed(" f(a=3)\n").finished
 
 
+def test_a_quoted_value_whose_leading_word_leads_another_quote_asks_for_another_call():
+    tools = _tool(length={"type": "integer"}, nucleotide={"type": "string"})
+    request = "Two sequences of length 500: one rich in nucleotide 'A', one in nucleotide 'T'."
+    first = _after(tools, request, ' f(length=500, nucleotide="A")')
+    assert first.feed("\n") is None                          # 'T' is not called yet
+    assert first.feed('; f(length=500, nucleotide="T")\n').finished
+    plain = _after(tools, "A sequence of length 500 rich in nucleotide 'A'.",
+                   ' f(length=500, nucleotide="A")')
+    assert plain.feed("\n").finished
+
+
 def test_random_walks_through_bfcl_grammars_reach_no_dead_end():
     """From every prefix the grammar accepts some character goes on, whatever the model
     writes: random walks over the call language of 150 BFCL requests (grounded values,
