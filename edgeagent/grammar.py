@@ -332,6 +332,17 @@ def _quoted(text: str) -> tuple:
     return tuple(_QUOTED.finditer(text))
 
 
+def quote_leads(text: str) -> dict[str, set]:
+    """The texts `text` quotes, each with the words right before its quotes (not a linking
+    word: "nucleotide" of "for nucleotide 'A'")."""
+    leads: dict[str, set] = {}
+    for m in _quoted(text):
+        lead = re.search(r"([a-z]{3,})\s*$", text[:m.start()])
+        if lead and lead.group(1) not in _LINKING:
+            leads.setdefault(m.group()[1:-1], set()).add(lead.group(1))
+    return leads
+
+
 # Words that frame a request rather than give a value ("Can you ...", "I want ...", "Please
 # ..."): a value does not start with one unless the request quotes it.
 _FRAMING = frozenset("can could would should what which how why please i i'm you we tell give "
@@ -1000,6 +1011,7 @@ class Grounding:
         self.earlier: tuple = ()  # the decision's calls before the one being read
         self.tool = ""  # the tool of the call being read
         self.quoted: tuple = self.quoted_values()
+        self.quote_leads = quote_leads(request)
         self.codes = codes_in(request)
         tasks = request_tasks(request)
         self.one_task = len(tasks) <= 1
@@ -1130,11 +1142,8 @@ class Grounding:
         """Whether the word before a quoted value of the last call comes before another quoted
         text no call has said ("a preference for nucleotide 'A', ... for nucleotide 'T'")."""
         said = {v.lower() for call in calls for v in strings_of(call)}
-        lead_of = {}  # quoted text -> the words before it
-        for m in _quoted(self.source):
-            lead = re.search(r"([a-z]{3,})\s*$", self.source[:m.start()])
-            if lead and lead.group(1) not in _LINKING and m.group()[1:-1] in self.quoted:
-                lead_of.setdefault(m.group()[1:-1], set()).add(lead.group(1))
+        lead_of = {text: words for text, words in self.quote_leads.items()
+                   if text in self.quoted}  # not a quoted tool name
         leads = {w for v in strings_of(calls[-1]) for w in lead_of.get(v, ())}
         return any(words & leads and text.lower() not in said for text, words in lead_of.items())
 
