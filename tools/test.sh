@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
-# The README's test command: set up a virtualenv, install edgeagent with its test extras and
-# the models the tests use, then run the whole suite against the real default model.
+# The README's test command: set up (tools/setup.sh, with the test extras), then run the whole
+# suite against the real default model.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m venv .venv
-.venv/bin/pip install --quiet --upgrade pip
-.venv/bin/pip install --quiet -e '.[test]'
+tools/setup.sh test
 # the tests read the default state dir (conftest ignores EDGEAGENT_*), so install there too
-env -u EDGEAGENT_STATE_DIR .venv/bin/edgeagent models install  # default model + embedding model
+env -u EDGEAGENT_STATE_DIR .venv/bin/edgeagent models install
 .venv/bin/python -m pytest -q "$@"
