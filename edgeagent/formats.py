@@ -115,6 +115,29 @@ def with_region(schema: dict) -> bool:
     return bool(_REGION.search(str(schema.get("description", ""))))
 
 
+# Words that name a place argument ("location", "state", "country"; not "statement").
+_PLACE_WORDS = frozenset("location state region country city".split())
+# A name the request gives as where something is: "in California", "in Rome, Italy",
+# "in the state of California", "in the Midwest region".
+_IN_PLACE = re.compile(r"\bin (?:the )?(?:[a-z]+ of (?:the )?)?([A-Z][a-zA-Z]+(?: [A-Z][a-zA-Z]+)*)"
+                       r"(, [A-Z][a-zA-Z]+)?")
+
+
+def is_place(name: str) -> bool:
+    """Whether an argument names a place ("location", "state", "store_location")."""
+    words = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+    return bool(_PLACE_WORDS & set(re.split(r"[_\W]+", words)))
+
+
+def places_in(text: str) -> tuple:
+    """The places a request says something is in, each also with its region when it gives
+    one ("Rome" and "Rome, Italy")."""
+    found = []
+    for m in _IN_PLACE.finditer(text):
+        found += [m.group(1), m.group(1) + m.group(2)] if m.group(2) else [m.group(1)]
+    return tuple(dict.fromkeys(found))
+
+
 def percent_as_whole(schema: dict) -> bool:
     """Whether a percentage ("5%") is given as 5 rather than 0.05: for an integer, or a number
     whose description asks for a percentage and not a decimal."""

@@ -25,8 +25,8 @@ import re
 from collections import Counter
 from typing import Any, Iterable, Iterator, NamedTuple
 
-from .formats import (as_schema_writes, date_format, is_currency, is_unit, measured_in,
-                      percent_as_whole, stated_dates, stated_units, with_region)
+from .formats import (as_schema_writes, date_format, is_currency, is_place, is_unit, measured_in,
+                      percent_as_whole, places_in, stated_dates, stated_units, with_region)
 from .tools import Tool
 
 MAX_STRING_CHARS = 256
@@ -520,6 +520,9 @@ class Fields:
         name, schema, required = self.fields[j]
         if not self._grounded(required):
             return value_frame(schema)
+        if not required and schema.get("type") == "string" and not schema.get("enum") and \
+                (places := self.ground.places_left(name, [v for _, v in self.values])):
+            return value_frame({"enum": places})  # "in California": state="California"
         if not required and schema.get("type") == "string" and not schema.get("enum") and \
                 not self.ground.names_argument(name) and \
                 (offered := self.ground.offered(schema, name)):
@@ -1437,7 +1440,8 @@ class Grounding:
             return self.names_argument(name) or any(
                 same_word(w, b) for w in name_words(name) for b in self.words)
         return self.names_argument(name) or (schema.get("type") in ("string", "array") and
-                                             bool(self.offered(schema, name)))
+                                             bool(self.offered(schema, name))) or \
+            schema.get("type") == "string" and bool(self.places_left(name, used))
 
     def asks(self, schema: dict, name: str, used=()) -> bool:
         """Whether the request asks for an optional argument outright: it says the argument's
@@ -1454,6 +1458,8 @@ class Grounding:
             left = self.numbers_left(schema, used)
             return bool(self.names_argument(name) and labelled(left, name) or
                         in_units(left, schema))
+        if kind == "string" and self.places_left(name, used):
+            return True  # "convictions in California": state="California"
         if not self.names_argument(name):
             return False
         if is_choice_list(schema):  # "avoiding highways"
@@ -1461,6 +1467,14 @@ class Grounding:
         if kind == "string":  # "all the roots": root_type="all" ("'all' for both real ...")
             return bool(self.described_choices(schema))
         return kind == "boolean" and self.stated_flag(name) is not None
+
+    def places_left(self, name: str, used=()) -> list[str]:
+        """For a place argument, the places the request says something is in ("in
+        California") that no value the call has `used` says."""
+        if not is_place(name):
+            return []
+        said = " ".join(v.lower() for v in strings_in(list(used)))
+        return [p for p in places_in(self.source) if p.split(",")[0].lower() not in said]
 
     def numbers_left(self, schema: dict, used=()) -> list[Mention]:
         """The request's numbers the call has not `used` that a number of `schema` can be."""

@@ -938,6 +938,22 @@ def test_a_quoted_value_whose_leading_word_leads_another_quote_asks_for_another_
     assert plain.feed("\n").finished
 
 
+def test_a_place_argument_may_take_the_place_the_request_says_something_is_in():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "artist": {"type": "string"}, "location": {"type": "string"}}, "required": ["artist"]}}])
+    ground = Grounding("Find sculptures by Michelangelo in Rome, Italy.")
+    place = Matcher.for_decision(tools, ground=ground)
+    assert place.feed(' f(artist="Michelangelo", location="Rome, Italy")\n').finished
+    assert place.feed(' f(artist="Michelangelo", location="Rome")\n').finished
+    assert place.feed(' f(artist="Michelangelo", location="Michelangelo")') is None
+    assert place.feed(' f(artist="Michelangelo")\n') is None  # said: asked for
+    named = Grounding("Find sculptures by Michelangelo in the city of Florence.")
+    assert Matcher.for_decision(tools, ground=named).feed(
+        ' f(artist="Michelangelo", location="Florence")\n').finished
+    elsewhere = Matcher.for_decision(tools, ground=Grounding("Find sculptures by Michelangelo."))
+    assert elsewhere.feed(' f(artist="Michelangelo", location=') is None
+
+
 def test_random_walks_through_bfcl_grammars_reach_no_dead_end():
     """From every prefix the grammar accepts some character goes on, whatever the model
     writes: random walks over the call language of 150 BFCL requests (grounded values,
