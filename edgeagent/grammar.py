@@ -1340,6 +1340,12 @@ class Grounding:
         the request's spelling ("IMAX" for "could be 'IMAX', '2D', '3D'")."""
         return list(said_values(self.source, described_values(str(schema.get("description", "")))))
 
+    def unused_choices(self, schema: dict, used=()) -> list[str]:
+        """The values the argument's description names that the request says and no value the
+        call has `used` says."""
+        said = " ".join(v.lower() for v in strings_in(list(used)))
+        return [v for v in self.described_choices(schema) if v.lower() not in said]
+
     def names_argument(self, name: str) -> bool:
         return any(w in self.text for w in name_words(name))
 
@@ -1460,6 +1466,9 @@ class Grounding:
                         in_units(left, schema))
         if kind == "string" and self.places_left(name, used):
             return True  # "convictions in California": state="California"
+        if kind in ("string", "array") and not is_choice_list(schema) and self.unused_choices(
+                schema, used):  # "a vegan menu": dietary_requirements=["vegan"] ("e.g. vegan")
+            return True
         if not self.names_argument(name):
             return False
         if is_choice_list(schema):  # "avoiding highways"

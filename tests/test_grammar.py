@@ -954,6 +954,19 @@ def test_a_place_argument_may_take_the_place_the_request_says_something_is_in():
     assert elsewhere.feed(' f(artist="Michelangelo", location=') is None
 
 
+def test_an_optional_text_given_a_value_its_description_names_is_asked_for():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "city": {"type": "string"},
+        "diet": {"type": "array", "items": {"type": "string"},
+                 "description": "Dietary requirements, e.g. vegan, gluten-free."}},
+        "required": ["city"]}}])
+    asked = Matcher.for_decision(tools, ground=Grounding("Find Thai food in Boston with a vegan menu."))
+    assert asked.feed(' f(city="Boston")\n') is None
+    assert asked.feed(' f(city="Boston", diet=["vegan"])\n').finished
+    unsaid = Matcher.for_decision(tools, ground=Grounding("Find Thai food in Boston."))
+    assert unsaid.feed(' f(city="Boston")\n').finished
+
+
 def test_random_walks_through_bfcl_grammars_reach_no_dead_end():
     """From every prefix the grammar accepts some character goes on, whatever the model
     writes: random walks over the call language of 150 BFCL requests (grounded values,
