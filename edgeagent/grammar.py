@@ -520,6 +520,9 @@ class Fields:
         name, schema, required = self.fields[j]
         if not self._grounded(required):
             return value_frame(schema)
+        if schema.get("type") == "string" and not schema.get("enum") and \
+                (starts := self.ground.next_start(name)):
+            return value_frame({"enum": starts})  # "..., then from Los Angeles to Miami"
         if not required and schema.get("type") == "string" and not schema.get("enum") and \
                 (places := self.ground.places_left(name, [v for _, v in self.values])):
             return value_frame({"enum": places})  # "in California": state="California"
@@ -950,6 +953,17 @@ _OTHER_END_CUE = {"from": re.compile(r"\b(?:to|into)\s+(?:the\s+)?", re.IGNORECA
                   "from, a measure": re.compile(r"\b(?:to|into|in)\s+(?:the\s+)?", re.IGNORECASE)}
 
 
+# A name the request starts a move from ("from Los Angeles to Miami").
+_FROM_NAME = re.compile(r"\bfrom (?:the )?([A-Z][a-zA-Z.]*(?: [A-Z][a-zA-Z.]*)*)")
+
+
+def _sentence_cut(name: str) -> str:
+    """A name up to where its sentence ends ("Yahoo Finance. Could": "Yahoo Finance"), with
+    the period of "D.C." kept."""
+    name = name.split(". ")[0]
+    return name[:-1] if name.endswith(".") and name.count(".") == 1 else name
+
+
 def end_of(name: str) -> str | None:
     """"from" or "to" for an argument that names one end of a move or a conversion."""
     words = set(name_parts(name))
@@ -1049,7 +1063,8 @@ class Grounding:
         digits) no call has used yet and the last call used a new one ("for 4 seconds, then
         for 10"), or it gives one of the last call's strings among others no call has said
         ("in Seattle and Los Angeles", "'Friends' ... 'The Office'", "Pop ... Rock"), or
-        two lists of it meet in a combination no call has made."""
+        two lists of it meet in a combination no call has made, or it starts a move from a
+        name no call of the tool started from ("..., and finally from Miami back to New York")."""
         left = self.unused(self.in_digits, arguments_of(calls))
         if left and (len(calls) == 1 or
                      left != self.unused(self.in_digits, arguments_of(calls[:-1]))):
@@ -1058,7 +1073,10 @@ class Grounding:
         properties = tools[last["name"]].parameters.get("properties", {})
         return any(self.gives_with_unsaid(value, properties.get(name, {}), said)
                    for name, value in last["arguments"].items()) or self.leaves_task(calls) \
-            or self.leads_again(calls) or self.quotes_again(calls) or self.combinations_left(calls)
+            or self.leads_again(calls) or self.quotes_again(calls) or \
+            self.combinations_left(calls) or any(
+                self.unstarted(name, [c for c in calls if c["name"] == last["name"]])
+                for name in last["arguments"])
 
     def combinations_left(self, calls) -> bool:
         """Whether two arguments of the last call's tool have each taken values the request
@@ -1153,12 +1171,14 @@ class Grounding:
     def advances(self, calls, call) -> bool:
         """Whether `call` does something the earlier calls of its tool left undone: there are
         none, or it gives other arguments, uses a number the request states (in digits) that
-        none of them used, says a text of the request none of them said, or sets a flag
-        another way."""
-        same = arguments_of(c for c in calls if c["name"] == call["name"])
-        arguments = call["arguments"]
+        none of them used, says a text of the request none of them said, starts a move from a
+        name none of them started from, or sets a flag another way."""
+        same_calls = [c for c in calls if c["name"] == call["name"]]
+        same, arguments = arguments_of(same_calls), call["arguments"]
         if all(earlier.keys() != arguments.keys() for earlier in same):
             return True
+        if any(v in self.unstarted(k, same_calls) for k, v in arguments.items()):
+            return True  # "..., and finally from Miami back to New York"
         stated = {r for m in self.in_digits for r in m.readings}
         if set(numbers_in(arguments)) & (stated - set(numbers_in(same))):
             return True
@@ -1476,6 +1496,23 @@ class Grounding:
         if kind == "string":  # "all the roots": root_type="all" ("'all' for both real ...")
             return bool(self.described_choices(schema))
         return kind == "boolean" and self.stated_flag(name) is not None
+
+    def next_start(self, name: str) -> list[str]:
+        """For a "from" argument of a later call of its tool, where the request starts a move
+        that no earlier call started from."""
+        same = self.tool_calls()
+        return self.unstarted(name, same) if same else []
+
+    def unstarted(self, name: str, same) -> list[str]:
+        """For a "from" argument, the names the request starts a move from ("from New York to
+        Los Angeles, then from Los Angeles to Miami") that none of the calls `same` started
+        from; none unless it starts moves from two names."""
+        if end_of(name) != "from":
+            return []
+        starts = list(dict.fromkeys(_sentence_cut(m.group(1))
+                                    for m in _FROM_NAME.finditer(self.source)))
+        earlier = [call["arguments"].get(name) for call in same]
+        return [s for s in starts if s not in earlier] if len(starts) > 1 else []
 
     def places_left(self, name: str, used=()) -> list[str]:
         """For a place argument, the places the request says something is in ("in

@@ -967,6 +967,23 @@ def test_an_optional_text_given_a_value_its_description_names_is_asked_for():
     assert unsaid.feed(' f(city="Boston")\n').finished
 
 
+def test_a_chained_route_starts_each_call_where_the_request_starts_a_move():
+    tools = tools_from_definitions([{"name": "d", "parameters": {"type": "dict", "properties": {
+        "origin": {"type": "string"}, "destination": {"type": "string"}},
+        "required": ["origin", "destination"]}}])
+    ground = Grounding("Distance from New York to Los Angeles, then from Los Angeles to Miami, "
+                       "and finally from Miami back to New York?")
+    route = Matcher.for_decision(tools, 4, ground=ground)
+    first = ' d(origin="New York", destination="Los Angeles")'
+    assert route.feed(first + "\n") is None  # two moves are left
+    assert route.feed(first + '; d(origin="New York", ') is None  # started from already
+    assert route.feed(first + '; d(origin="Los Angeles", destination="Miami"); '
+                      'd(origin="Miami", destination="New York")\n').finished
+    fan = Grounding("Distance from New York to Los Angeles and to Miami?")
+    assert Matcher.for_decision(tools, 4, ground=fan).feed(
+        first + '; d(origin="New York", destination="Miami")\n').finished
+
+
 def test_random_walks_through_bfcl_grammars_reach_no_dead_end():
     """From every prefix the grammar accepts some character goes on, whatever the model
     writes: random walks over the call language of 150 BFCL requests (grounded values,
