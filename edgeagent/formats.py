@@ -203,9 +203,20 @@ def rewrite_currencies(text: str) -> str:
     return _CURRENCY.sub(lambda m: codes[m.group(1).lower()], text)
 
 
+# What names a function before its expression: "y = x^3", "f(x)=3x^2".
+_FUNCTION_NAMED = re.compile(r"\b(?:y|f\s*\(\s*x\s*\))\s*=\s*(?=[\w(-])")
+
+
+def is_function(name: str) -> bool:
+    """Whether a text argument holds a mathematical function ("function", "func1")."""
+    words = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+    return bool(re.search(r"(?:^|_)(?:func|function|equation|expression|polynomial)\d*$",
+                          words))
+
+
 def as_schema_writes(text: str, schema: dict, name: str) -> str:
     """The request as an argument of this schema would write it: dates in its format,
-    currencies as codes."""
+    currencies as codes, a function without the name it is given ("y = x^3": "x^3")."""
     return _written(text, schema.get("type"), str(schema.get("description", "")), name)
 
 
@@ -217,4 +228,6 @@ def _written(text: str, kind: str | None, description: str, name: str) -> str:
         text = rewrite_dates(text, fmt)
     if is_currency(schema, name):
         text = rewrite_currencies(text)
+    if kind == "string" and is_function(name):
+        text = _FUNCTION_NAMED.sub("", text)
     return text

@@ -984,6 +984,15 @@ def test_a_chained_route_starts_each_call_where_the_request_starts_a_move():
         first + '; d(origin="New York", destination="Miami")\n').finished
 
 
+def test_a_function_value_leaves_out_the_name_the_request_gives_it():
+    tools = _tool(function={"type": "string"})
+    ground = Grounding("Integrate the function y = x^3 from 1 to 2.")
+    assert Matcher.for_decision(tools, ground=ground).feed(' f(function="x^3")\n').finished
+    assert Matcher.for_decision(tools, ground=ground).feed(' f(function="y') is None
+    named = Grounding("Find the integral of the function f(x) = 3x^2 from 1 to 2.")
+    assert Matcher.for_decision(tools, ground=named).feed(' f(function="f(') is None
+
+
 def test_random_walks_through_bfcl_grammars_reach_no_dead_end():
     """From every prefix the grammar accepts some character goes on, whatever the model
     writes: random walks over the call language of 150 BFCL requests (grounded values,
