@@ -532,6 +532,8 @@ class Fields:
             # offered for a unit the request states, or a value the description names ("could
             # be 'IMAX', '2D'"): that value; else (a stated date) grounded as below
             return value_frame({"enum": offered})
+        if crossed := self.ground.uncrossed(self.ground.earlier, name, self.ground.tool):
+            return value_frame({"enum": crossed})  # "in 1900 and 1950 ... in these years"
         if (fresh := self.ground.combining(name, dict(self.values))) is not None:
             return value_frame({"enum": fresh})  # the combination of lists not yet called
         return self.ground.frame(schema, [v for _, v in self.values], name=name,
@@ -1074,7 +1076,7 @@ class Grounding:
         return any(self.gives_with_unsaid(value, properties.get(name, {}), said)
                    for name, value in last["arguments"].items()) or self.leaves_task(calls) \
             or self.leads_again(calls) or self.quotes_again(calls) or \
-            self.combinations_left(calls) or any(
+            self.combinations_left(calls) or self.crosses_left(calls) or any(
                 self.unstarted(name, [c for c in calls if c["name"] == last["name"]])
                 for name in last["arguments"])
 
@@ -1086,6 +1088,33 @@ class Grounding:
         varied = self.listed_values(same)
         made = {combination(a, varied) for a in same}
         return bool(varied) and len(made) < math.prod(map(len, varied.values()))
+
+    def crosses_left(self, calls) -> bool:
+        """Whether an argument of the last call that other tools of the decision share has
+        taken values the request lists together, and some of those tools has not been
+        called with each ("life expectancy in 1900 and 1950, and the GDP in these years")."""
+        return bool(self.crossing(calls))
+
+    def crossing(self, calls) -> set:
+        """The tools of `calls` that have not been called with each value of an argument
+        they share with other tools, listed together by the request."""
+        return {c["name"] for c in calls
+                if any(self.uncrossed(calls, key, c["name"]) for key in c["arguments"])}
+
+    def uncrossed(self, calls, key: str, tool: str) -> list:
+        """The values of argument `key` that two or more tools of `calls` took, listed
+        together by the request, that `tool`, one of those tools, has not been called with."""
+        given = [c for c in calls if key in c["arguments"]]
+        values = [c["arguments"][key] for c in given]
+        tools = {c["name"] for c in given}
+        if tool not in tools or len(tools) < 2 or not all(
+                isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values):
+            return []
+        values = list(dict.fromkeys(values))
+        if len(values) < 2 or not self.lists_together(values):
+            return []
+        return [v for v in values if v not in {c["arguments"][key] for c in given
+                                               if c["name"] == tool}]
 
     def listed_values(self, same: list[dict]) -> dict[str, list]:
         """The arguments that these calls of one tool gave several values the request lists
@@ -1751,7 +1780,8 @@ class Decision:
             if not self.calls:
                 names = self.first or self.tools
             else:
-                names = self.uncalled() or self.tools
+                names = self.uncalled() or (self.ground and self.ground.crossing(self.calls)) \
+                    or self.tools
             options = {f"{lead}{n}(": n for n in names}
             if self.allow_none and not self.calls:
                 options[f"{lead}{NO_CALL}\n"] = None

@@ -993,6 +993,20 @@ def test_a_function_value_leaves_out_the_name_the_request_gives_it():
     assert Matcher.for_decision(tools, ground=named).feed(' f(function="f(') is None
 
 
+def test_listed_values_shared_by_two_tools_go_to_each():
+    tools = tools_from_definitions([
+        {"name": name, "parameters": {"type": "dict", "properties": {"year": {"type": "integer"}},
+                                      "required": ["year"]}} for name in ("life", "gdp")])
+    ground = Grounding("The life expectancy in 1900 and 1950, and the GDP in these years?")
+    calls = ' life(year=1900); gdp(year=1950)'
+    m = Matcher.for_decision(tools, 4, ground=ground)
+    assert m.feed(calls + "\n") is None  # life in 1950 and gdp in 1900 are left
+    assert m.feed(calls + "; life(year=1900)") is None
+    assert m.feed(calls + "; life(year=1950); gdp(year=1900)\n").finished
+    one = Grounding("The life expectancy in 1900 and the GDP in 1950?")
+    assert Matcher.for_decision(tools, 4, ground=one).feed(calls + "\n").finished
+
+
 def test_random_walks_through_bfcl_grammars_reach_no_dead_end():
     """From every prefix the grammar accepts some character goes on, whatever the model
     writes: random walks over the call language of 150 BFCL requests (grounded values,
