@@ -784,6 +784,7 @@ def request_tasks(request: str) -> list[str]:
 
 # Words that lead a value ("between X and Y", "for X", "in X").
 _LEADS = frozenset("between from for in at of to on with by near about".split())
+_GOES_ON = re.compile(r",|\s+(?:and|or)\b")  # after a value, where more is added to it
 _JOINED = re.compile(r",|[.?!;]\s|\b(?:and|or)\b")
 # A name: capitalized words, "of" between them ("Bank of America").
 _NAME = re.compile(r"\b[A-Z][a-zA-Z]+(?:\s+(?:of\s+)?[A-Z][a-zA-Z]+)*\b")
@@ -1200,7 +1201,8 @@ class Grounding:
     def advances(self, calls, call) -> bool:
         """Whether `call` does something the earlier calls of its tool left undone: there are
         none, or it gives other arguments, uses a number the request states (in digits) that
-        none of them used, says a text of the request none of them said, starts a move from a
+        none of them used, says a text of the request none of them said (but for one of their
+        texts with more after a comma, "and" or "or"), starts a move from a
         name none of them started from, or sets a flag another way."""
         same_calls = [c for c in calls if c["name"] == call["name"]]
         same, arguments = arguments_of(same_calls), call["arguments"]
@@ -1212,7 +1214,9 @@ class Grounding:
         if set(numbers_in(arguments)) & (stated - set(numbers_in(same))):
             return True
         said = set(strings_in(same))
-        if any(v not in said and v.lower() in self.text for v in strings_of(call)):
+        if any(v not in said and v.lower() in self.text and
+               not any(v.startswith(w) and _GOES_ON.match(v, len(w)) for w in said)
+               for v in strings_of(call)):  # not "vegan, and takes under 30" after "vegan"
             return True
         return any(isinstance(v, bool) and all(earlier.get(k) != v for earlier in same)
                    for k, v in arguments.items()) or self.makes_combination(calls, call)

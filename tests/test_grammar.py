@@ -543,6 +543,9 @@ def test_an_asked_for_call_that_adds_nothing_stalls_the_decision():
     assert not ground.advances(earlier, f(city="Berlin", days=4))     # 4 is not stated
     assert ground.advances(earlier, f(city="Madrid", days=3))         # Madrid is new
     assert ground.advances(earlier, f(city="Berlin", days=3, unit="Celsius"))
+    more = Grounding("A painting in oil and in red, 12x18")
+    assert not more.advances([f(medium="oil")], f(medium="oil and in red"))  # "oil", said on
+    assert more.advances([f(medium="oil")], f(medium="red"))
     tools = _tool(city={"type": "string"}, days={"type": "integer"})
     m = Matcher.for_decision(tools, max_calls=4, min_calls=2).feed(' f(city="Berlin", days=3)')
     stalled = m.feed('; f(city="Berlin", days=3)')
