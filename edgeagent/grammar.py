@@ -1077,9 +1077,13 @@ class Grounding:
         return any(self.gives_with_unsaid(value, properties.get(name, {}), said)
                    for name, value in last["arguments"].items()) or self.leaves_task(calls) \
             or self.leads_again(calls) or self.quotes_again(calls) or \
-            self.combinations_left(calls) or self.crosses_left(calls) or any(
-                self.unstarted(name, [c for c in calls if c["name"] == last["name"]])
-                for name in last["arguments"])
+            self.combinations_left(calls) or self.crosses_left(calls) or self.moves_left(calls)
+
+    def moves_left(self, calls) -> bool:
+        """Whether the request starts a move from a name that no call of the last call's
+        tool started from."""
+        same = [c for c in calls if c["name"] == calls[-1]["name"]]
+        return any(self.unstarted(name, same) for name in calls[-1]["arguments"])
 
     def combinations_left(self, calls) -> bool:
         """Whether two arguments of the last call's tool have each taken values the request
@@ -1396,7 +1400,7 @@ class Grounding:
     def unused_choices(self, schema: dict, used=()) -> list[str]:
         """The values the argument's description names that the request says and no value the
         call has `used` says."""
-        said = " ".join(v.lower() for v in strings_in(list(used)))
+        said = said_among(used)
         return [v for v in self.described_choices(schema) if v.lower() not in said]
 
     def names_argument(self, name: str) -> bool:
@@ -1552,7 +1556,7 @@ class Grounding:
         California") that no value the call has `used` says."""
         if not is_place(name):
             return []
-        said = " ".join(v.lower() for v in strings_in(list(used)))
+        said = said_among(used)
         return [p for p in places_in(self.source) if p.split(",")[0].lower() not in said]
 
     def numbers_left(self, schema: dict, used=()) -> list[Mention]:
@@ -1672,6 +1676,11 @@ def combination(arguments: dict, keys) -> tuple:
 def said_in(calls) -> str:
     """The string values of these calls, lower-cased, in one text."""
     return " ".join(v for call in calls for v in strings_of(call)).lower()
+
+
+def said_among(values) -> str:
+    """The strings among these argument values, lower-cased, in one text."""
+    return " ".join(strings_in(list(values))).lower()
 
 
 def strings_of(call: dict) -> list[str]:
