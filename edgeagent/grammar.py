@@ -90,7 +90,7 @@ class Choice:
 
 _WORD_END = re.compile(r"(?!\w)")
 _PLACE_END = re.compile(r"(?!\w)(?!,\s*[A-Z])(?! [A-Z])")
-_STATE_ADDED = re.compile(r"(.*\w), ?([A-Z]{0,2})", re.DOTALL)  # "New York, NY" (", " typed)
+_STATE_ADDED = re.compile(r"([^,]*\w), ?([A-Z]{0,2})", re.DOTALL)  # "New York, NY" (", " typed)
 _NO_LAST = ",;?"  # no value ends on these ("San Francisco,", "the method used?")
 # nor on a word that leads to more ("San Francisco in", "Gravity and", "To Kill a")
 _LEADS_ON = re.compile(r"(?<!\S)(?:a|an|the|and|or|of|to|in|on|at|for|with|by|from|but)$")

@@ -731,6 +731,9 @@ def test_a_value_does_not_end_inside_a_name():
     m = Matcher.for_decision(place, ground=Grounding("A hospital around Denver, Colorado"))
     assert m.feed(' f(location="Denver")') is None            # nor before its region
     assert m.feed(' f(location="Denver, Colorado")\n').finished
+    assert m.feed(' f(location="Denver, Colorado, U') is None  # it has its region: no code
+    bare = Matcher.for_decision(place, ground=Grounding("A hospital around Denver"))
+    assert bare.feed(' f(location="Denver, CO")\n').finished
 
 
 def test_an_optional_date_is_offered_when_the_request_states_a_date():
