@@ -14,7 +14,7 @@ from .decoding import DecodeError, DecodeStats, beam_decode, decode, generate_te
 from .grammar import NO_CALL, Choice, Grounding, Matcher, format_call
 from .llm import ContextOverflowError, LocalModel
 from .prefix_cache import PrefixCache
-from .ranking import ToolRanker, names_tool, shared_words
+from .ranking import ToolRanker, named_apart, names_tool, shared_words
 from .prompt import request_suffix, static_parts
 from .tools import (Permission, PermissionDeniedError, Tool, ToolError, ToolRegistry,
                     run_tool)
@@ -155,7 +155,8 @@ class Agent:
         if best < s.unstated_number_ceiling and \
                 Grounding(ground_text or request).misses_numbers(best_tool):
             return None
-        near = [t.name for t, score in zip(tools, scores) if score >= best - s.first_call_margin]
+        near = [t for t, score in zip(tools, scores) if score >= best - s.first_call_margin]
+        near = [t.name for t in named_apart(request, near) or near]  # its own name word said
         # each clause that is clearly about some tool asks for a call of it
         asked = [tools[int(row.argmax())].name for row in similarities[1:]
                  if row.max() >= s.clause_call_floor]  # the clauses in the request's order

@@ -51,6 +51,17 @@ def names_tool(request: str, tool: Tool) -> bool:
     return bool(words) and all(any(same_word(w, s) for s in said) for w in words)
 
 
+def named_apart(request: str, tools: list[Tool]) -> list[Tool]:
+    """The tools whose name says a word of the request that no other of `tools`' names says
+    ("quadratic" of math_roots.quadratic beside math.roots.cubic; "battle" of battle_details
+    beside war_details): between near tools, the encoder's ranking is the weaker signal."""
+    said = re.findall(r"[a-z]+", request.lower())
+    words = {t.name: set(name_words(t.name)) for t in tools}
+    return [t for t in tools if any(
+        any(same_word(w, s) for s in said) for w in words[t.name].difference(
+            *(words[o.name] for o in tools if o.name != t.name)))]
+
+
 # Words that say little about which tool a request wants: requests of every kind ask to
 # "find", "calculate" or "provide" something.
 _GENERIC = frozenset("""about after also among around based before being been between both

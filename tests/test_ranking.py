@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from edgeagent.agent import Agent
-from edgeagent.ranking import ToolRanker, names_tool, request_parts, shared_words
+from edgeagent.ranking import ToolRanker, named_apart, names_tool, request_parts, shared_words
 from edgeagent.tools import tools_from_definitions
 
 TOOLS = tools_from_definitions([
@@ -93,6 +93,16 @@ def test_a_request_names_a_tool_when_it_says_every_word_of_its_name():
     [get] = tools_from_definitions([{"name": "get_the_weather",
                                      "parameters": {"type": "dict", "properties": {}}}])
     assert names_tool("Is the weather nice?", get)                   # fillers need not be said
+
+
+def test_near_tools_narrow_to_those_whose_name_says_a_word_of_the_request_apart():
+    roots = tools_from_definitions([{"name": n, "parameters": {"type": "dict", "properties": {}}}
+                                    for n in ("math.roots.cubic", "math_roots.quadratic",
+                                              "math.roots.polynomial")])
+    request = "Calculate the roots of a quadratic equation with coefficients 5, 20, and -25"
+    assert [t.name for t in named_apart(request, roots)] == ["math_roots.quadratic"]
+    # "roots" is every tool's word, so it tells none apart
+    assert named_apart("Calculate the roots of x^3 + 2", roots) == []
 
 
 def test_a_fairly_near_tool_fits_when_the_request_says_two_of_its_distinctive_words(
