@@ -14,7 +14,7 @@ from .decoding import DecodeError, DecodeStats, beam_decode, decode, generate_te
 from .grammar import NO_CALL, Choice, Grounding, Matcher, format_call
 from .llm import ContextOverflowError, LocalModel
 from .prefix_cache import PrefixCache
-from .ranking import ToolRanker, named_apart, names_tool, shared_words
+from .ranking import ToolRanker, named_apart, named_by_tasks, names_tool, shared_words
 from .prompt import request_suffix, static_parts
 from .tools import (Permission, PermissionDeniedError, Tool, ToolError, ToolRegistry,
                     run_tool)
@@ -163,6 +163,7 @@ class Agent:
         wanted = set(asked)
         if len(wanted) > 1 and s.clauses_in_order:  # then the calls' values follow the request
             near = asked[:1]
+        wanted |= named_by_tasks(request, tools)  # and so does each task that names a tool
         # a request of several tasks about the tools ("..., then ...") asks for several calls
         tasks = self.ranker.tasks_about_tools(request, tools, s.task_call_floor)
         return Gate(allow_none=best < s.relevance_ceiling and not named, first=near,

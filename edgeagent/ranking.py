@@ -62,6 +62,15 @@ def named_apart(request: str, tools: list[Tool]) -> list[Tool]:
             *(words[o.name] for o in tools if o.name != t.name)))]
 
 
+def named_by_tasks(request: str, tools: list[Tool]) -> set[str]:
+    """The tools that tasks of the request name apart, one tool each ("a pet-friendly
+    library in New York City, and also a store in the same city": library.find_nearby,
+    store.find_nearby); none unless two or more tasks name different tools."""
+    named = {n[0].name for task in request_tasks(request)
+             if len(n := named_apart(task, tools)) == 1}
+    return named if len(named) > 1 else set()
+
+
 # Words that say little about which tool a request wants: requests of every kind ask to
 # "find", "calculate" or "provide" something.
 _GENERIC = frozenset("""about after also among around based before being been between both

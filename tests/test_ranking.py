@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from edgeagent.agent import Agent
-from edgeagent.ranking import ToolRanker, named_apart, names_tool, request_parts, shared_words
+from edgeagent.ranking import (ToolRanker, named_apart, named_by_tasks, names_tool, request_parts,
+                               shared_words)
 from edgeagent.tools import tools_from_definitions
 
 TOOLS = tools_from_definitions([
@@ -103,6 +104,17 @@ def test_near_tools_narrow_to_those_whose_name_says_a_word_of_the_request_apart(
     assert [t.name for t in named_apart(request, roots)] == ["math_roots.quadratic"]
     # "roots" is every tool's word, so it tells none apart
     assert named_apart("Calculate the roots of x^3 + 2", roots) == []
+
+
+def test_tasks_that_name_different_tools_apart_ask_for_each(settings, embedder):
+    near = tools_from_definitions([{"name": n, "parameters": {"type": "dict", "properties": {}}}
+                                   for n in ("library.find_nearby", "store.find_nearby")])
+    request = ("Find a pet-friendly library with a cafe in New York City, and also a store in the "
+               "same city that has disabled access")
+    assert named_by_tasks(request, near) == {"library.find_nearby", "store.find_nearby"}
+    assert named_by_tasks("Find a library with a cafe in New York City", near) == set()
+    agent = Agent(None, settings.agent, ranker=ToolRanker(embedder))
+    assert set(agent.gate(request, near).wanted) == {"library.find_nearby", "store.find_nearby"}
 
 
 def test_a_fairly_near_tool_fits_when_the_request_says_two_of_its_distinctive_words(
