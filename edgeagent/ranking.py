@@ -4,10 +4,10 @@ A tiny model chooses between similar tool names poorly, while a sentence encoder
 descriptions against the request well (on BFCL `multiple`, top-1 retrieval is right ~96% of the
 time). The agent uses the ranking four ways: a request far from every tool gets no call; one close
 to a tool may not be declined (the 270M model's own "none" hardly tells relevant from irrelevant);
-the first call is chosen among the tools near the best score (or is the earliest clause's tool,
-when clauses ask for several); a tool that is the best match
-of one of the request's clauses is called before the decision may end; and a request with two
-or more tasks about the tools gets at least two calls.
+the first call is chosen among the tools near the best score (those of them whose name the
+request says apart, or the earliest clause's tool when clauses ask for several); a tool that is
+the best match of one of the request's clauses, or that a task names apart, is called before the
+decision may end; and a request with two or more tasks about the tools gets at least two calls.
 """
 
 from __future__ import annotations
