@@ -1411,6 +1411,9 @@ class Grounding:
         negation comes just before ("don't return full text", "few artistic interests");
         None when the request does not name it, or names it both ways."""
         said = [m.start() for w in name_words(name) for m in re.finditer(re.escape(w), self.text)]
+        said += [m.start() for w in name_words(name) if len(w) >= 5
+                 for m in re.finditer(r"[a-z]+", self.text)
+                 if w not in m.group() and same_word(w, m.group())]  # "standardization"
         negated = {bool(_NEGATION.search(" ".join(self.text[:at].split()[-3:]))) for at in said}
         return not negated.pop() if len(negated) == 1 else None  # said both ways: not stated
 
@@ -1526,13 +1529,15 @@ class Grounding:
         if kind in ("string", "array") and not is_choice_list(schema) and self.unused_choices(
                 schema, used):  # "a vegan menu": dietary_requirements=["vegan"] ("e.g. vegan")
             return True
+        if kind == "boolean":  # "with details"; "Also apply standardization": standardize=
+            return self.stated_flag(name) is not None
         if not self.names_argument(name):
             return False
         if is_choice_list(schema):  # "avoiding highways"
             return bool(self.stated_enum(schema["items"]))
         if kind == "string":  # "all the roots": root_type="all" ("'all' for both real ...")
             return bool(self.described_choices(schema))
-        return kind == "boolean" and self.stated_flag(name) is not None
+        return False
 
     def next_start(self, name: str) -> list[str]:
         """For a "from" argument of a later call of its tool, where the request starts a move

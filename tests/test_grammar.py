@@ -790,13 +790,17 @@ def test_quotes_around_the_whole_request_mark_no_value():
     assert m.feed(' f(name="Knight Gambit")\n').finished
 
 
-def test_an_optional_flag_is_offered_when_the_request_says_its_name_in_another_form():
+def test_a_flag_the_request_names_in_another_form_is_asked_for_and_set_that_way():
     tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
         "target": {"type": "string"}, "standardize": {"type": "boolean"},
         "detailed": {"type": "boolean"}}, "required": ["target"]}}])
     m = Matcher.for_decision(tools, ground=Grounding("Fit 'price', with standardization."))
     assert m.feed(' f(target="price", detailed') is None     # no word of it is said
+    assert m.feed(' f(target="price")') is None              # asked for: not left out
+    assert m.feed(' f(target="price", standardize=False') is None
     assert m.feed(' f(target="price", standardize=True)\n').finished
+    no = Matcher.for_decision(tools, ground=Grounding("Fit 'price' without standardization."))
+    assert no.feed(' f(target="price", standardize=True') is None
 
 
 def test_an_argument_for_one_end_takes_no_value_the_request_gives_the_other_end():
