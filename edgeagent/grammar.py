@@ -817,6 +817,38 @@ def names_in(text: str) -> list[str]:
 
 
 _AT_REST = ("initial", "velocity", "speed")
+# How often a year something happens ("compounded quarterly": 4 times per year).
+_PER_YEAR = {"daily": 365, "weekly": 52, "biweekly": 26, "fortnightly": 26, "monthly": 12,
+             "quarterly": 4, "semiannually": 2, "biannually": 2, "annually": 1, "yearly": 1}
+_PER_YEAR_LABEL = ("per", "year", "frequency")
+# An argument that counts how often something happens: its name says so ("periods_per_year",
+# "compound_freq") or its description does ("the number of times interest is compounded"), not
+# one that is only a rate per year ("the percentage decrease per year").
+_COUNTS_IN_NAME = re.compile(r"\bper\b|\bfreq")
+_COUNTS_IN_DESCRIPTION = re.compile(r"\btimes\b|\bfrequency\b|\bhow often\b")
+
+
+def stated_frequencies(text: str) -> list[Mention]:
+    """How often a year the text says something happens: "compounded quarterly" is 4,
+    "paid monthly" 12, labelled as a number per year."""
+    lower = text.lower()
+    mentions = []
+    for m in re.finditer(r"\b(?:semi|bi)?-?[a-z]+ly\b", lower):
+        if (per_year := _PER_YEAR.get(m.group().replace("-", ""))) is not None:
+            clause = re.split(r"[,;:.?!(]", lower[max(0, m.start() - 40):m.start()])[-1]
+            after = re.match(r" ?([a-z]+)", lower[m.end():m.end() + 30])
+            label = tuple(re.findall(r"[a-z]+", clause)[-4:]) + \
+                ((after.group(1),) if after else ()) + _PER_YEAR_LABEL
+            mentions.append(Mention(frozenset((float(per_year),)), label,
+                                    sentence=sentence_at(text, m.start())))
+    return mentions
+
+
+def counts_per_period(schema: dict, name: str) -> bool:
+    """Whether a number argument counts how often something happens in a period, so that
+    a stated frequency ("quarterly") can be its value."""
+    return bool(_COUNTS_IN_NAME.search(" ".join(name_parts(name))) or
+                _COUNTS_IN_DESCRIPTION.search(str(schema.get("description", "")).lower()))
 
 
 def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
@@ -1027,6 +1059,7 @@ class Grounding:
         self.words = set(re.findall(r"[a-z]+", self.text))
         self.in_digits, words = stated_numbers(request)
         self.mentions = self.in_digits + words
+        self.frequencies = stated_frequencies(request)  # only for arguments that count so
         self.per_sentence = Counter(m.sentence for m in self.mentions)  # numbers it states
         self.earlier: tuple = ()  # the decision's calls before the one being read
         self.tool = ""  # the tool of the call being read
@@ -1432,7 +1465,7 @@ class Grounding:
         kind = schema.get("type")
         if kind in ("integer", "number"):
             integer, real = kind == "integer", in_list and kind == "number"
-            mentions = [m.as_argument(schema) for m in self.mentions]
+            mentions = [m.as_argument(schema) for m in self.mentions_for(schema, name)]
             left = [m for m in self.unused(mentions, used) if number_literals([m], integer, real)]
             if not in_list:  # "The first house has 3 bedrooms ... The second house has 4"
                 left = self.varied(self.local(left, used) or left, name, mentions, used)
@@ -1497,7 +1530,7 @@ class Grounding:
         if is_choice_list(schema):  # "avoiding toll roads": ["tolls"]
             return bool(self.stated_enum(schema["items"]))
         if schema.get("type") in ("integer", "number"):
-            left = self.numbers_left(schema, used)
+            left = self.numbers_left(schema, name, used)
             return bool(left) and (self.names_argument(name) or bool(labelled(left, name)) or
                                    bool(years(left, name)) or bool(in_units(left, schema)))
         if (fmt := date_format(schema, name)) and stated_dates(self.source, fmt):
@@ -1521,7 +1554,7 @@ class Grounding:
         if schema.get("enum") or self.earlier or len(self.per_sentence) > 1:
             return False  # a request of several calls may give it to only some of them
         if kind in ("integer", "number"):
-            left = self.numbers_left(schema, used)
+            left = self.numbers_left(schema, name, used)
             return bool(self.names_argument(name) and labelled(left, name) or
                         in_units(left, schema))
         if kind == "string" and self.places_left(name, used):
@@ -1564,9 +1597,14 @@ class Grounding:
         said = said_among(used)
         return [p for p in places_in(self.source) if p.split(",")[0].lower() not in said]
 
-    def numbers_left(self, schema: dict, used=()) -> list[Mention]:
-        """The request's numbers the call has not `used` that a number of `schema` can be."""
-        return [m for m in self.unused(self.mentions, used)
+    def mentions_for(self, schema: dict, name: str) -> list[Mention]:
+        """The request's numbers an argument can take: its frequencies only for one that
+        counts how often."""
+        return self.mentions + (self.frequencies if counts_per_period(schema, name) else [])
+
+    def numbers_left(self, schema: dict, name: str, used=()) -> list[Mention]:
+        """The request's numbers the call has not `used` that argument `name` can be."""
+        return [m for m in self.unused(self.mentions_for(schema, name), used)
                 if number_literals([m], schema["type"] == "integer")]
 
     def offered(self, schema: dict, name: str) -> list:

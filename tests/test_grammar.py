@@ -363,6 +363,21 @@ def test_scaled_numbers_read_scaled_and_from_rest_reads_zero():
     assert m.feed(" f(population=213000000, initial_speed=0)\n").finished
 
 
+def test_how_often_a_year_reads_as_a_number_for_the_argument_it_labels():
+    tools = _tool(principal={"type": "integer"}, years={"type": "integer"},
+                  periods_per_year={"type": "integer"})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "Interest on $5000 for 5 years, compounded quarterly"))
+    assert m.feed(" f(principal=5000, years=5, periods_per_year=5") is None  # 4, not 5 again
+    assert m.feed(" f(principal=5000, years=5, periods_per_year=4)\n").finished
+    monthly = Matcher.for_decision(tools, ground=Grounding("$5000 for 3 years, paid monthly"))
+    assert monthly.feed(" f(principal=5000, years=3, periods_per_year=12)\n").finished
+    rate = _tool(distance={"type": "integer"}, reduction={
+        "type": "integer", "description": "The percentage decrease per year."})
+    annual = Matcher.for_decision(rate, ground=Grounding("12,000 miles annually, 5% less"))
+    assert annual.feed(" f(distance=12000, reduction=1") is None  # a rate, not how often
+
+
 def test_a_list_that_begins_with_a_stated_list_keeps_to_it():
     tools = _tool(data={"type": "array", "items": {"type": "integer"}}, bins={"type": "integer"})
     m = Matcher.for_decision(tools, ground=Grounding(
