@@ -828,6 +828,13 @@ _COUNTS_IN_NAME = re.compile(r"\bper\b|\bfreq")
 _COUNTS_IN_DESCRIPTION = re.compile(r"\btimes\b|\bfrequency\b|\bhow often\b")
 
 
+def words_before(text: str, at: int, start: int = 0) -> tuple:
+    """Up to four words (lower-cased) before position `at`, back to a comma or a sentence's end
+    and not before `start`: the label a number gets from before it."""
+    clause = re.split(r"[,;:.?!(]", text[max(start, at - 40):at])[-1]
+    return tuple(re.findall(r"[a-z]+", clause.lower())[-4:])
+
+
 def stated_frequencies(text: str) -> list[Mention]:
     """How often a year the text says something happens: "compounded quarterly" is 4,
     "paid monthly" 12, labelled as a number per year."""
@@ -835,10 +842,9 @@ def stated_frequencies(text: str) -> list[Mention]:
     mentions = []
     for m in re.finditer(r"\b(?:semi|bi)?-?[a-z]+ly\b", lower):
         if (per_year := _PER_YEAR.get(m.group().replace("-", ""))) is not None:
-            clause = re.split(r"[,;:.?!(]", lower[max(0, m.start() - 40):m.start()])[-1]
             after = re.match(r" ?([a-z]+)", lower[m.end():m.end() + 30])
-            label = tuple(re.findall(r"[a-z]+", clause)[-4:]) + \
-                ((after.group(1),) if after else ()) + _PER_YEAR_LABEL
+            label = words_before(text, m.start()) + ((after.group(1),) if after else ()) + \
+                _PER_YEAR_LABEL
             mentions.append(Mention(frozenset((float(per_year),)), label,
                                     sentence=sentence_at(text, m.start())))
     return mentions
@@ -851,6 +857,31 @@ def counts_per_period(schema: dict, name: str) -> bool:
                 _COUNTS_IN_DESCRIPTION.search(str(schema.get("description", "")).lower()))
 
 
+# A time of day: "11 PM", "7:30 pm", "22:00".
+_CLOCK = re.compile(r"\b(\d{1,2})(?::\d\d)?\s?([ap])\.?m\b|\b(\d{1,2}):\d\d\b", re.IGNORECASE)
+_CLOCK_LABEL = ("hour", "hours", "time", "clock")
+
+
+def stated_hours(text: str) -> list[Mention]:
+    """The hours of the times of day the text states, on a 24-hour clock ("11 PM": 23)."""
+    mentions = []
+    for m in _CLOCK.finditer(text):
+        hour = int(m.group(1) or m.group(3))
+        if m.group(2):
+            hour = hour % 12 + (12 if m.group(2).lower() == "p" else 0)
+        if hour <= 24:
+            mentions.append(Mention(frozenset((float(hour),)),
+                                    words_before(text, m.start()) + _CLOCK_LABEL,
+                                    sentence=sentence_at(text, m.start())))
+    return mentions
+
+
+def counts_hours(schema: dict) -> bool:
+    """Whether a number argument is an hour on a 24-hour clock, as its description says
+    ("This is in 24 hour format"); a clock's hand (`hours` of a clock angle) is not."""
+    return bool(re.search(r"\b24[- ]hours?\b", str(schema.get("description", "")).lower()))
+
+
 def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     """The numbers a text states, one per mention: written in digits ("5%" reads as 5 or 0.05;
     "5m" is metres, "$5m" money), and as words ("six", "twice", "from rest"). A number's label
@@ -858,10 +889,6 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     number before ("180 hits and 600 at-bats": hits for 180, at for 600; "a short term capital
     gain of"); the members of a list share their list's label ("a loan term of 15, 20 and 30
     years"). "From rest" is labelled an initial speed."""
-    def before(start: int, at: int) -> tuple:  # up to 4 words, back to a number or a comma
-        clause = re.split(r"[,;:.?!(]", text[max(start, at - 40):at])[-1]
-        return tuple(re.findall(r"[a-z]+", clause.lower())[-4:])
-
     lists: list[list] = []  # [readings, words before, word after, percent] per mention,
     last = named_to = 0     # grouped into lists; where the last number and its word end
     for m in _NUMBER_WITH_UNIT.finditer(text):
@@ -874,7 +901,7 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
             # "5%" may be 5 or 0.05, but "213 million" is only 213000000
             readings = {value, scaled} if unit in ("%", "percent") else {scaled}
         word = re.match(r" ?([a-zA-Z]+)", text[m.end():m.end() + 30])  # "180 hits"
-        entry = (frozenset(readings), before(named_to, m.start(2)),
+        entry = (frozenset(readings), words_before(text, m.start(2), named_to),
                  (word.group(1).lower(),) if word else (),
                  value if unit in ("%", "percent") else None, sentence_at(text, m.start()))
         if lists and re.fullmatch(_LIST_JOIN, text[last:m.start()]):
@@ -889,10 +916,10 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
         digits += [Mention(readings, tuple(dict.fromkeys(shared + own)),
                            number if len(group) > 1 else -1, percent, sentence)
                    for readings, own, _, percent, sentence in group]
-    words = [Mention(frozenset((float(_NUMBER_WORDS[m.group()]),)), before(0, m.start()),
+    words = [Mention(frozenset((float(_NUMBER_WORDS[m.group()]),)), words_before(text, m.start()),
                      sentence=sentence_at(text, m.start()))
              for m in re.finditer(r"[a-z]+", text.lower()) if m.group() in _NUMBER_WORDS]
-    words += [Mention(frozenset((0.0,)), before(0, m.start()) + _AT_REST,
+    words += [Mention(frozenset((0.0,)), words_before(text, m.start()) + _AT_REST,
                       sentence=sentence_at(text, m.start()))
               for m in re.finditer(r"\b(?:from|at) rest\b", text.lower())]
     return digits, words
@@ -1060,6 +1087,7 @@ class Grounding:
         self.in_digits, words = stated_numbers(request)
         self.mentions = self.in_digits + words
         self.frequencies = stated_frequencies(request)  # only for arguments that count so
+        self.hours = stated_hours(request)  # only for arguments that are hours
         self.per_sentence = Counter(m.sentence for m in self.mentions)  # numbers it states
         self.earlier: tuple = ()  # the decision's calls before the one being read
         self.tool = ""  # the tool of the call being read
@@ -1600,7 +1628,8 @@ class Grounding:
     def mentions_for(self, schema: dict, name: str) -> list[Mention]:
         """The request's numbers an argument can take: its frequencies only for one that
         counts how often."""
-        return self.mentions + (self.frequencies if counts_per_period(schema, name) else [])
+        return self.mentions + (self.frequencies if counts_per_period(schema, name) else []) \
+            + (self.hours if counts_hours(schema) else [])
 
     def numbers_left(self, schema: dict, name: str, used=()) -> list[Mention]:
         """The request's numbers the call has not `used` that argument `name` can be."""

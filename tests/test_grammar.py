@@ -378,6 +378,19 @@ def test_how_often_a_year_reads_as_a_number_for_the_argument_it_labels():
     assert annual.feed(" f(distance=12000, reduction=1") is None  # a rate, not how often
 
 
+def test_a_time_of_day_reads_as_its_hour_for_an_argument_on_a_24_hour_clock():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "city": {"type": "string"},
+        "closing_hour": {"type": "integer", "description": "Latest closing time, 24 hour format."},
+        "hours": {"type": "integer", "description": "The hour hand's position."}},
+        "required": ["city"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding("A cafe in Boston open until 11 PM"))
+    assert m.feed(' f(city="Boston", closing_hour=23)\n').finished
+    assert m.feed(' f(city="Boston", hours=23') is None      # a clock's hand: 11 only
+    late = Matcher.for_decision(tools, ground=Grounding("A cafe in Boston open until 22:00"))
+    assert late.feed(' f(city="Boston", closing_hour=22)\n').finished
+
+
 def test_a_list_that_begins_with_a_stated_list_keeps_to_it():
     tools = _tool(data={"type": "array", "items": {"type": "integer"}}, bins={"type": "integer"})
     m = Matcher.for_decision(tools, ground=Grounding(
