@@ -876,6 +876,33 @@ def stated_hours(text: str) -> list[Mention]:
     return mentions
 
 
+# A span of time the request gives without a number ("for the next week", "over the past
+# decade"), and how many of an argument's units it is.
+_DURATION = re.compile(r"\b(?:next|past|last|coming|previous)\s+"
+                       r"(day|week|fortnight|month|year|decade|century|hour)\b", re.IGNORECASE)
+_IN_UNITS = {("day", "days"): 1, ("week", "days"): 7, ("fortnight", "days"): 14,
+             ("week", "weeks"): 1, ("fortnight", "weeks"): 2, ("month", "months"): 1,
+             ("year", "months"): 12, ("year", "years"): 1, ("decade", "years"): 10,
+             ("century", "years"): 100, ("hour", "hours"): 1, ("day", "hours"): 24,
+             ("hour", "minutes"): 60}
+_TIME_UNITS = re.compile(r"\b(days|weeks|months|years|hours|minutes)\b")
+
+
+def stated_durations(text: str) -> list[tuple[str, Mention]]:
+    """The spans of time the text gives without a number, each with the unit it is one of."""
+    return [(m.group(1).lower(), Mention(frozenset((1.0,)), words_before(text, m.start()),
+                                         sentence=sentence_at(text, m.start())))
+            for m in _DURATION.finditer(text)]
+
+
+def time_unit(schema: dict, name: str) -> str | None:
+    """The unit a number argument counts time in, as its name or description says ("months",
+    "The number of days for which ..."); none for a point in time ("year")."""
+    found = _TIME_UNITS.search(" ".join(name_parts(name))) or \
+        _TIME_UNITS.search(str(schema.get("description", "")).lower())
+    return found.group(1) if found else None
+
+
 def counts_hours(schema: dict) -> bool:
     """Whether a number argument is an hour on a 24-hour clock, as its description says
     ("This is in 24 hour format"); a clock's hand (`hours` of a clock angle) is not."""
@@ -1088,6 +1115,7 @@ class Grounding:
         self.mentions = self.in_digits + words
         self.frequencies = stated_frequencies(request)  # only for arguments that count so
         self.hours = stated_hours(request)  # only for arguments that are hours
+        self.durations = stated_durations(request)  # for arguments that count time
         self.per_sentence = Counter(m.sentence for m in self.mentions)  # numbers it states
         self.earlier: tuple = ()  # the decision's calls before the one being read
         self.tool = ""  # the tool of the call being read
@@ -1448,10 +1476,11 @@ class Grounding:
 
     def misses_numbers(self, tool: Tool) -> bool:
         """Whether the tool needs a number (a required integer or float) and the text states
-        none."""
-        return not self.mentions and any(
-            kind in ("integer", "number") for _, schema, required in fields_of(tool.parameters)
-            if required and (kind := schema.get("type")))
+        none that one could take."""
+        numbers = [(name, schema) for name, schema, required in fields_of(tool.parameters)
+                   if required and schema.get("type") in ("integer", "number")]
+        return bool(numbers) and not any(self.mentions_for(schema, name)
+                                         for name, schema in numbers)
 
     def described_choices(self, schema: dict) -> list[str]:
         """The values the argument's description names that the request says as words, in
@@ -1627,9 +1656,15 @@ class Grounding:
 
     def mentions_for(self, schema: dict, name: str) -> list[Mention]:
         """The request's numbers an argument can take: its frequencies only for one that
-        counts how often."""
-        return self.mentions + (self.frequencies if counts_per_period(schema, name) else []) \
-            + (self.hours if counts_hours(schema) else [])
+        counts how often, its hours of the day for one on a 24-hour clock, and its spans of
+        time in the units of one that counts time ("the next week": 7 days)."""
+        unit = time_unit(schema, name)
+        spans = [m._replace(readings=frozenset({float(_IN_UNITS[stated, unit])}),
+                            label=m.label + (stated, unit))
+                 for stated, m in self.durations if (stated, unit) in _IN_UNITS]
+        return self.mentions + spans + \
+            (self.frequencies if counts_per_period(schema, name) else []) + \
+            (self.hours if counts_hours(schema) else [])
 
     def numbers_left(self, schema: dict, name: str, used=()) -> list[Mention]:
         """The request's numbers the call has not `used` that argument `name` can be."""

@@ -391,6 +391,19 @@ def test_a_time_of_day_reads_as_its_hour_for_an_argument_on_a_24_hour_clock():
     assert late.feed(' f(city="Boston", closing_hour=22)\n').finished
 
 
+def test_a_span_of_time_without_a_number_reads_in_the_arguments_unit():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "city": {"type": "string"},
+        "days": {"type": "integer", "description": "Number of days for the forecast."}},
+        "required": ["city", "days"]}}])
+    week = Grounding("Air quality in Boston for the next week")
+    m = Matcher.for_decision(tools, ground=week)
+    assert m.feed(' f(city="Boston", days=1') is None         # a week is 7 days
+    assert m.feed(' f(city="Boston", days=7)\n').finished
+    assert not week.misses_numbers(tools[0])                  # so the request states one
+    assert Grounding("Air quality in Boston").misses_numbers(tools[0])
+
+
 def test_a_list_that_begins_with_a_stated_list_keeps_to_it():
     tools = _tool(data={"type": "array", "items": {"type": "integer"}}, bins={"type": "integer"})
     m = Matcher.for_decision(tools, ground=Grounding(
