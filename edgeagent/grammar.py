@@ -1556,6 +1556,13 @@ class Grounding:
             if (fmt := date_format(schema, name)) and (dates := stated_dates(self.source, fmt)):
                 # a date argument takes a whole date, not the "17" of "March 17, 1915"
                 return value_frame({"enum": [d for d in dates if d not in taken] or dates})
+            if not in_list and not self.earlier and not is_place(name) and \
+                    len(choices := self.described_choices(schema)) == 1 and \
+                    choices[0].lower() not in taken and not is_default(schema, choices[0]):
+                # a first call takes the one value the request says of those its description
+                # names as examples ("constitutional law" for "e.g., constitutional law,
+                # criminal law"), or a part of it
+                return StringValue(max_chars(schema), ground=choices[0])
             ground = as_schema_writes(self.source, schema, name)
             starts = item_starts(ground, items, taken) if in_list and items else None
             if starts is not None and not starts:
@@ -1763,11 +1770,18 @@ def described_values(description: str) -> tuple:
     return tuple(dict.fromkeys(found))
 
 
+def is_default(schema: dict, value: str) -> bool:
+    """Whether the description names `value` as the argument's default ("Default is 'Blue'"),
+    which a request may say in another role ("currently blue; change it to red")."""
+    return bool(re.search(r"\bdefaults?\b[^.;]{0,20}?['\"]?" + re.escape(value) + r"\b",
+                          str(schema.get("description", "")), re.IGNORECASE))
+
+
 @functools.lru_cache(maxsize=1024)
 def said_values(text: str, values: tuple) -> tuple:
     """The values `text` says as words, in its own spelling; cached, since the decoder asks
     for an optional field's offer at every candidate token it tries."""
-    said = (re.search(r"(?<!\w)" + re.escape(v) + r"(?!\w)", text, re.IGNORECASE) for v in values)
+    said = (re.search(r"(?<!\w)" + re.escape(v) + r"(?![\w#+])", text, re.IGNORECASE) for v in values)
     return tuple(dict.fromkeys(m.group() for m in said if m))
 
 

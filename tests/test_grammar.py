@@ -404,6 +404,23 @@ def test_a_span_of_time_without_a_number_reads_in_the_arguments_unit():
     assert Grounding("Air quality in Boston").misses_numbers(tools[0])
 
 
+def test_a_first_call_takes_the_one_described_example_the_request_says():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "field": {"type": "string", "description": "The field of law, e.g., constitutional law, "
+                                                   "criminal law."},
+        "color": {"type": "string", "description": "The color. Default is 'Blue'."}},
+        "required": ["field", "color"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "Top cases in constitutional law in China, painted blue and then red"))
+    assert m.feed(' f(field="China') is None                   # not the example it says
+    assert m.feed(' f(field="constitutional law", color="red")\n').finished  # a default: free
+    scale = tools_from_definitions([{"name": "g", "parameters": {"type": "dict", "properties": {
+        "key": {"type": "string", "description": "The root, e.g., 'C', 'F#'."}},
+        "required": ["key"]}}])
+    sharp = Matcher.for_decision(scale, ground=Grounding("The key signature of C# major"))
+    assert sharp.feed(' g(key="C#")\n').finished               # "C#" does not say "C"
+
+
 def test_a_list_that_begins_with_a_stated_list_keeps_to_it():
     tools = _tool(data={"type": "array", "items": {"type": "integer"}}, bins={"type": "integer"})
     m = Matcher.for_decision(tools, ground=Grounding(
