@@ -915,7 +915,8 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     is the word right after it and up to four words before it, back to the word that names the
     number before ("180 hits and 600 at-bats": hits for 180, at for 600; "a short term capital
     gain of"); the members of a list share their list's label ("a loan term of 15, 20 and 30
-    years"). "From rest" is labelled an initial speed."""
+    years"). "From rest" is labelled an initial speed, and so is "dropped" when the text gives
+    no initial speed."""
     lists: list[list] = []  # [readings, words before, word after, percent] per mention,
     last = named_to = 0     # grouped into lists; where the last number and its word end
     for m in _NUMBER_WITH_UNIT.finditer(text):
@@ -949,6 +950,11 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     words += [Mention(frozenset((0.0,)), words_before(text, m.start()) + _AT_REST,
                       sentence=sentence_at(text, m.start()))
               for m in re.finditer(r"\b(?:from|at) rest\b", text.lower())]
+    dropped = re.search(r"\bdropped\b", text.lower())
+    if dropped and not re.search(r"\b(?:initial|rest)\b", text.lower()):
+        # "an object dropped from 100 m" starts from rest, when no initial speed is given
+        words.append(Mention(frozenset((0.0,)), _AT_REST,
+                             sentence=sentence_at(text, dropped.start())))
     return digits, words
 
 

@@ -355,12 +355,16 @@ def test_a_flag_the_request_names_is_on_unless_negated():
     assert both.feed("True") is not None and both.feed("False") is not None
 
 
-def test_scaled_numbers_read_scaled_and_from_rest_reads_zero():
+def test_scaled_numbers_read_scaled_and_from_rest_or_dropped_reads_zero():
     tools = _tool(population={"type": "integer"}, initial_speed={"type": "integer"})
     m = Matcher.for_decision(tools, ground=Grounding(
         "a population of 213 million that starts from rest"))
     assert m.feed(" f(population=213,") is None                   # not 213 alone
     assert m.feed(" f(population=213000000, initial_speed=0)\n").finished
+    fall = _tool(initial_velocity={"type": "integer"}, height={"type": "integer"})
+    dropped = Matcher.for_decision(fall, ground=Grounding("An object dropped from 100 m"))
+    assert dropped.feed(" f(initial_velocity=100") is None         # dropped: from rest
+    assert dropped.feed(" f(initial_velocity=0, height=100)\n").finished
 
 
 def test_how_often_a_year_reads_as_a_number_for_the_argument_it_labels():
