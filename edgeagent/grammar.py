@@ -1490,8 +1490,13 @@ class Grounding:
 
     def described_choices(self, schema: dict) -> list[str]:
         """The values the argument's description names that the request says as words, in
-        the request's spelling ("IMAX" for "could be 'IMAX', '2D', '3D'")."""
-        return list(said_values(self.source, described_values(str(schema.get("description", "")))))
+        the request's spelling ("IMAX" for "could be 'IMAX', '2D', '3D'"), or in the meaning
+        the description gives them ("'asc' for ascending order": "asc" for "ascending")."""
+        description = str(schema.get("description", ""))
+        said = list(said_values(self.source, described_values(description)))
+        glossed = [value for value, meaning in _GLOSS.findall(description)
+                   if meaning.lower() in self.words and value not in said]
+        return said + list(dict.fromkeys(glossed))
 
     def unused_choices(self, schema: dict, used=()) -> list[str]:
         """The values the argument's description names that the request says and no value the
@@ -1774,6 +1779,10 @@ def described_values(description: str) -> tuple:
         found += [item for part in _OFFER_ITEMS.split(m.group(1))
                   if (item := part.strip(" '\"")) and len(item.split()) <= 3]
     return tuple(dict.fromkeys(found))
+
+
+# A described value and the word that says what it means ("'asc' for ascending order").
+_GLOSS = re.compile(r"['\"]([\w-]+)['\"]\s+(?:for|means|meaning|=)\s+(\w+)")
 
 
 def is_default(schema: dict, value: str) -> bool:

@@ -423,6 +423,13 @@ def test_a_first_call_takes_the_one_described_example_the_request_says():
         "required": ["key"]}}])
     sharp = Matcher.for_decision(scale, ground=Grounding("The key signature of C# major"))
     assert sharp.feed(' g(key="C#")\n').finished               # "C#" does not say "C"
+    sort = tools_from_definitions([{"name": "h", "parameters": {"type": "dict", "properties": {
+        "order": {"type": "string", "description": "This can be 'asc' for ascending order, or "
+                                                   "'desc' for descending order."}},
+        "required": ["order"]}}])
+    meant = Matcher.for_decision(sort, ground=Grounding("Sort the names in ascending order"))
+    assert meant.feed(' h(order="ascending') is None           # the value that means it
+    assert meant.feed(' h(order="asc")\n').finished
 
 
 def test_a_list_that_begins_with_a_stated_list_keeps_to_it():
