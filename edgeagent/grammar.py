@@ -1622,8 +1622,9 @@ class Grounding:
         name and labels a number the call has not `used` with it ("set the starting level to
         5"), says a flag's name one way only ("with details"), a list's name and one of its
         choices ("avoiding highways") or a text's name and a value its description names ("all
-        the roots": root_type="all"), in a first call, when no more than one of its sentences
-        states numbers; or gives a number the call has not used in the unit the argument's
+        the roots": root_type="all") or a whole date no value of the call gives, for a date
+        argument, in a first call, when no more than one of its sentences states numbers; or
+        gives a number the call has not used in the unit the argument's
         description says it is in ("within 10 miles": "Maximum distance (in miles)")."""
         kind = schema.get("type")
         if schema.get("enum") or self.earlier or len(self.per_sentence) > 1:
@@ -1634,6 +1635,9 @@ class Grounding:
                         in_units(left, schema))
         if kind == "string" and self.places_left(name, used):
             return True  # "convictions in California": state="California"
+        if (fmt := date_format(schema, name)) and set(stated_dates(self.source, fmt)) - set(
+                strings_in(list(used))):
+            return True  # "the rate at January 1, 2022": date="2022-01-01"
         if kind in ("string", "array") and not is_choice_list(schema) and self.unused_choices(
                 schema, used):  # "a vegan menu": dietary_requirements=["vegan"] ("e.g. vegan")
             return True

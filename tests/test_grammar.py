@@ -432,6 +432,17 @@ def test_a_first_call_takes_the_one_described_example_the_request_says():
     assert meant.feed(' h(order="asc")\n').finished
 
 
+def test_an_optional_date_the_request_states_is_asked_for():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "stock": {"type": "string", "description": "The stock."},
+        "date": {"type": "string", "description": "The date of the rate."},
+        "end_date": {"type": "string", "description": "The last day."}},
+        "required": ["stock"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding("The price of Apple at January 1, 2022"))
+    assert m.feed(' f(stock="Apple")\n') is None                 # the date is not left out
+    assert m.feed(' f(stock="Apple", date="2022-01-01")\n').finished  # end_date: it gave it
+
+
 def test_a_list_that_begins_with_a_stated_list_keeps_to_it():
     tools = _tool(data={"type": "array", "items": {"type": "integer"}}, bins={"type": "integer"})
     m = Matcher.for_decision(tools, ground=Grounding(
