@@ -7,7 +7,8 @@ request in that form:
 - a currency it names ("Canadian dollars") reads CAD for a currency argument;
 - "5%" reads 0.05 unless the argument is an integer or asks for a percentage;
 - a place argument described as "city and state" wants the region the request gives with it;
-- a unit argument takes the unit the request asks for, or gives all its numbers in."""
+- a unit argument takes the unit the request asks for, or gives all its numbers in;
+- a country argument reads "German" as Germany."""
 
 from __future__ import annotations
 
@@ -197,6 +198,29 @@ def stated_units(text: str) -> tuple:
     return tuple(given.values()) if len(given) == 1 else ()
 
 
+# What a request may call a country by ("German history"), and the country.
+DEMONYMS = {
+    "american": "United States", "british": "United Kingdom", "english": "England",
+    "scottish": "Scotland", "irish": "Ireland", "french": "France", "german": "Germany",
+    "italian": "Italy", "spanish": "Spain", "portuguese": "Portugal", "dutch": "Netherlands",
+    "belgian": "Belgium", "swiss": "Switzerland", "austrian": "Austria", "swedish": "Sweden",
+    "norwegian": "Norway", "danish": "Denmark", "finnish": "Finland", "polish": "Poland",
+    "greek": "Greece", "turkish": "Turkey", "russian": "Russia", "ukrainian": "Ukraine",
+    "chinese": "China", "japanese": "Japan", "korean": "Korea", "indian": "India",
+    "pakistani": "Pakistan", "vietnamese": "Vietnam", "thai": "Thailand",
+    "indonesian": "Indonesia", "filipino": "Philippines", "iranian": "Iran", "iraqi": "Iraq",
+    "israeli": "Israel", "egyptian": "Egypt", "nigerian": "Nigeria", "kenyan": "Kenya",
+    "canadian": "Canada", "mexican": "Mexico", "brazilian": "Brazil",
+    "argentinian": "Argentina", "argentine": "Argentina", "australian": "Australia"}
+_DEMONYM = re.compile(r"\b(" + "|".join(DEMONYMS) + r")\b", re.IGNORECASE)
+
+
+def is_country(name: str) -> bool:
+    """Whether an argument names a country ("country", "country_name"), which takes the
+    country a request names by its people's adjective ("German history": Germany)."""
+    return "country" in re.split(r"[_\W]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower())
+
+
 def rewrite_currencies(text: str) -> str:
     """The text with each currency it names written as its ISO 4217 code."""
     codes = dict(_CURRENCY_NAMES)
@@ -216,7 +240,8 @@ def is_function(name: str) -> bool:
 
 def as_schema_writes(text: str, schema: dict, name: str) -> str:
     """The request as an argument of this schema would write it: dates in its format,
-    currencies as codes, a function without the name it is given ("y = x^3": "x^3")."""
+    currencies as codes, a function without the name it is given ("y = x^3": "x^3"), a
+    country by its name ("German": Germany)."""
     return _written(text, schema.get("type"), str(schema.get("description", "")), name)
 
 
@@ -230,4 +255,6 @@ def _written(text: str, kind: str | None, description: str, name: str) -> str:
         text = rewrite_currencies(text)
     if kind == "string" and is_function(name):
         text = _FUNCTION_NAMED.sub("", text)
+    if kind == "string" and is_country(name):
+        text = _DEMONYM.sub(lambda m: DEMONYMS[m.group().lower()], text)
     return text

@@ -32,6 +32,18 @@ def test_currencies_become_codes_only_for_currency_arguments():
     assert as_schema_writes(text, {"type": "string"}, "note") == text
 
 
+def test_a_country_argument_reads_a_peoples_adjective_as_the_country():
+    text = "Key war events in German history"
+    assert as_schema_writes(text, {"type": "string"}, "country") == \
+        "Key war events in Germany history"
+    assert as_schema_writes(text, {"type": "string"}, "nationality") == text
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "country": {"type": "string"}}, "required": ["country"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding(text))
+    assert m.feed(' f(country="German"') is None
+    assert m.feed(' f(country="Germany")\n').finished
+
+
 def test_a_grounded_date_and_currency_are_written_as_the_schema_asks():
     tools = tools_from_definitions([{"name": "rate", "parameters": {"type": "dict", "properties": {
         "currency": {"type": "string", "description": "Currency code."},
