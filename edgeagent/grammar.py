@@ -876,6 +876,12 @@ def stated_hours(text: str) -> list[Mention]:
     return mentions
 
 
+def counts_hours(schema: dict) -> bool:
+    """Whether a number argument is an hour on a 24-hour clock, as its description says
+    ("This is in 24 hour format"); a clock's hand (`hours` of a clock angle) is not."""
+    return bool(re.search(r"\b24[- ]hours?\b", str(schema.get("description", "")).lower()))
+
+
 # A span of time the request gives without a number ("for the next week", "over the past
 # decade"), and how many of an argument's units it is.
 _DURATION = re.compile(r"\b(?:next|past|last|coming|previous)\s+"
@@ -901,12 +907,6 @@ def time_unit(schema: dict, name: str) -> str | None:
     found = _TIME_UNITS.search(" ".join(name_parts(name))) or \
         _TIME_UNITS.search(str(schema.get("description", "")).lower())
     return found.group(1) if found else None
-
-
-def counts_hours(schema: dict) -> bool:
-    """Whether a number argument is an hour on a 24-hour clock, as its description says
-    ("This is in 24 hour format"); a clock's hand (`hours` of a clock angle) is not."""
-    return bool(re.search(r"\b24[- ]hours?\b", str(schema.get("description", "")).lower()))
 
 
 def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
@@ -1800,7 +1800,9 @@ def is_default(schema: dict, value: str) -> bool:
 def said_values(text: str, values: tuple) -> tuple:
     """The values `text` says as words, in its own spelling; cached, since the decoder asks
     for an optional field's offer at every candidate token it tries."""
-    said = (re.search(r"(?<!\w)" + re.escape(v) + r"(?![\w#+])", text, re.IGNORECASE) for v in values)
+    # a whole word: "C#" and "C++" do not say "C"
+    said = (re.search(r"(?<!\w)" + re.escape(v) + r"(?![\w#+])", text, re.IGNORECASE)
+            for v in values)
     return tuple(dict.fromkeys(m.group() for m in said if m))
 
 
