@@ -124,10 +124,14 @@ _IN_PLACE = re.compile(r"\bin (?:the )?(?:[a-z]+ of (?:the )?)?([A-Z][a-zA-Z]+(?
                        r"(, [A-Z][a-zA-Z]+)?")
 
 
+def name_parts(name: str) -> list[str]:
+    """The words of an argument name, lower-cased ("to_currency", "maxCalories")."""
+    return re.split(r"[_\W]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower())
+
+
 def is_place(name: str) -> bool:
     """Whether an argument names a place ("location", "state", "store_location")."""
-    words = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
-    return bool(_PLACE_WORDS & set(re.split(r"[_\W]+", words)))
+    return bool(_PLACE_WORDS & set(name_parts(name)))
 
 
 def places_in(text: str) -> tuple:
@@ -218,7 +222,7 @@ _DEMONYM = re.compile(r"\b(" + "|".join(DEMONYMS) + r")\b", re.IGNORECASE)
 def is_country(name: str) -> bool:
     """Whether an argument names a country ("country", "country_name"), which takes the
     country a request names by its people's adjective ("German history": Germany)."""
-    return "country" in re.split(r"[_\W]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower())
+    return "country" in name_parts(name)
 
 
 def rewrite_currencies(text: str) -> str:

@@ -26,7 +26,8 @@ from collections import Counter
 from typing import Any, Iterable, Iterator, NamedTuple
 
 from .formats import (as_schema_writes, date_format, is_currency, is_place, is_unit, measured_in,
-                      percent_as_whole, places_in, stated_dates, stated_units, with_region)
+                      name_parts, percent_as_whole, places_in, stated_dates, stated_units,
+                      with_region)
 from .tools import Tool
 
 MAX_STRING_CHARS = 256
@@ -967,11 +968,6 @@ def sentence_at(text: str, at: int) -> int:
     return len(_NEXT_SENTENCE.findall(text, 0, at))
 
 
-def name_parts(name: str) -> list[str]:
-    """The words of an argument name, lower-cased ("to_currency", "maxCalories")."""
-    return re.split(r"[_\W]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower())
-
-
 def name_words(name: str) -> list[str]:
     """The words of an argument name that say something ("initial_velocity", "maxCalories")."""
     return [w for w in name_parts(name) if len(w) > 2]
@@ -1494,7 +1490,7 @@ class Grounding:
         the description gives them ("'asc' for ascending order": "asc" for "ascending")."""
         description = str(schema.get("description", ""))
         said = list(said_values(self.source, described_values(description)))
-        glossed = [value for value, meaning in _GLOSS.findall(description)
+        glossed = [value for value, meaning in described_meanings(description)
                    if meaning.lower() in self.words and value not in said]
         return said + list(dict.fromkeys(glossed))
 
@@ -1680,6 +1676,8 @@ class Grounding:
         """The request's numbers an argument can take: its frequencies only for one that
         counts how often, its hours of the day for one on a 24-hour clock, and its spans of
         time in the units of one that counts time ("the next week": 7 days)."""
+        if not (self.frequencies or self.hours or self.durations):
+            return self.mentions  # most requests: no need to read the argument (a hot path)
         unit = time_unit(schema, name)
         spans = [m._replace(readings=frozenset({float(_IN_UNITS[stated, unit])}),
                             label=m.label + (stated, unit))
@@ -1787,6 +1785,13 @@ def described_values(description: str) -> tuple:
 
 # A described value and the word that says what it means ("'asc' for ascending order").
 _GLOSS = re.compile(r"['\"]([\w-]+)['\"]\s+(?:for|means|meaning|=)\s+(\w+)")
+
+
+@functools.lru_cache(maxsize=1024)
+def described_meanings(description: str) -> tuple:
+    """The values a description gives a meaning, each with the word that says it; cached, as
+    described_values is, since a frame asks at every candidate token."""
+    return tuple(_GLOSS.findall(description))
 
 
 def is_default(schema: dict, value: str) -> bool:
