@@ -32,6 +32,7 @@ from .tools import Tool
 
 MAX_STRING_CHARS = 256
 MAX_ARRAY_ITEMS = 16
+MAX_GROUNDED_ITEMS = 64  # a grounded list ends with what the request states ("a data set of 20")
 NO_CALL = "none"
 
 # Frames answer a character with one of these actions.
@@ -444,6 +445,10 @@ class ArrayValue:
             return value_frame(self.item_schema, in_list=True)
         return self.ground.frame(self.item_schema, self.items, in_list=True, beside=self.beside)
 
+    @property
+    def max_items(self) -> int:
+        return MAX_GROUNDED_ITEMS if self.ground else MAX_ARRAY_ITEMS
+
     def _item_can_start(self) -> bool:
         """Whether another item can begin (no dead end after ", ")."""
         frame = self.item_frame()
@@ -453,12 +458,12 @@ class ArrayValue:
         if self.phase == "open":
             return (CONSUME, self._at("first")) if ch == "[" else None
         if self.phase in ("first", "after") and ch == "]":
-            if self.ground and self.items and not closing and len(self.items) < MAX_ARRAY_ITEMS \
+            if self.ground and self.items and not closing and len(self.items) < self.max_items \
                     and self.ground.lists_option_with(self.items, self.item_schema):
                 return None  # "elevation and area": the list holds both
             return (DONE_CONSUMED, list(self.items))
         if self.phase == "after":
-            if ch == "," and len(self.items) < MAX_ARRAY_ITEMS and not closing and \
+            if ch == "," and len(self.items) < self.max_items and not closing and \
                     self._item_can_start():
                 return (CONSUME, self._at("space"))
             return None
@@ -1458,6 +1463,23 @@ class Grounding:
         return [m for m in mentions if m in fresh and words & set(m.label)
                 and naming_score(m, name) >= naming] or mentions
 
+    def fresh_lists(self, mentions: list[Mention]) -> set[int]:
+        """Once earlier calls of the tool gave a list of numbers the request states, the
+        lists it states that no call has given: a later call takes one of those ("the first
+        set is [12, 15, ...] and the second set is [32, 35, ...]")."""
+        stated: dict[int, list[Mention]] = {}
+        for m in mentions:
+            if m.group != -1:
+                stated.setdefault(m.group, []).append(m)
+
+        def given(calls) -> set[int]:
+            return {group for call in calls for value in call["arguments"].values()
+                    if isinstance(value, list) and value and len(numbers_in(value)) == len(value)
+                    for group, members in stated.items() if len(value) <= len(members)
+                    and all(m.reads(v) for m, v in zip(members, numbers_in(value)))}
+        left = {g for g in set(stated) - given(self.earlier) if len(stated[g]) > 1}
+        return left if given(self.tool_calls()) else set()
+
     @staticmethod
     def unused(mentions: list[Mention], values) -> list[Mention]:
         """The mentions no reading of which these argument values have used; each use covers
@@ -1533,6 +1555,9 @@ class Grounding:
             left = [m for m in self.unused(mentions, used) if number_literals([m], integer, real)]
             if not in_list:  # "The first house has 3 bedrooms ... The second house has 4"
                 left = self.varied(self.local(left, used) or left, name, mentions, used)
+            if in_list and not used and self.tool_calls():  # "one histogram for each data set"
+                fresh = self.fresh_lists(mentions)
+                left = [m for m in left if m.group in fresh] or left
             if in_list and used:  # a list that began with an item of a stated list keeps to it
                 groups = {m.group for m in mentions if m.readings & set(numbers_in(used[0]))}
                 if len(groups) == 1 and -1 not in groups:

@@ -268,6 +268,19 @@ def test_grounded_lists_end_when_the_request_runs_out_and_hold_floats():
     assert stops.feed('"Monterey"])\n').finished
 
 
+def test_a_stated_list_is_given_whole_and_a_later_call_takes_another():
+    tools = _tool(data={"type": "array", "items": {"type": "integer"}})
+    first = list(range(1, 21))                                   # longer than a free list
+    second = list(range(31, 51))
+    request = f"the first set is {first} and the second set is {second}; a histogram of each"
+    m = _after(tools, request, f" f(data={first})")
+    assert m is not None
+    assert m.feed("; f(data=[1") is None                          # that list is given
+    assert m.feed(f"; f(data={second})\n").finished
+    again = _after(tools, f"a histogram of {first}, then another of it", f" f(data={first})")
+    assert again.feed("; f(data=[1") is not None                  # no other list: it may repeat
+
+
 def test_a_wanted_tool_is_called_before_the_decision_ends():
     m = Matcher.for_decision(TOOLS, max_calls=4, wanted=["area", "light"]).feed(
         ' light(room="hall")')
