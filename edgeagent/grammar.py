@@ -23,6 +23,7 @@ import json
 import math
 import re
 from collections import Counter
+from itertools import permutations
 from typing import Any, Iterable, Iterator, NamedTuple
 
 from .formats import (as_schema_writes, date_format, is_currency, is_place, is_unit, measured_in,
@@ -262,6 +263,7 @@ _ITEM_JOIN = re.compile(r",|&|\b(?:and|or|plus)\b")
 _SENTENCE_END = re.compile(r"[.?!;:](?:\s|$)")
 # Between two items of a list of their own: a list word, and at most two other words.
 _LIST_GAP = re.compile(r"['\"]?(?:\s+\w+){0,2}?\s*(?:,|&|\band\b|\bor\b|,\s*and\b)\s*['\"]?")
+_BOTH = re.compile(r"\bboth\s+((?:\w+\s+)?)")  # "both the shortest and scenic routes"
 _CLAUSE = re.compile(r"\b(?:i|you|we|they|he|she|it|should|would|could|can|will|want|need)\b")
 
 
@@ -1173,7 +1175,8 @@ class Grounding:
         return any(self.gives_with_unsaid(value, properties.get(name, {}), said)
                    for name, value in last["arguments"].items()) or self.leaves_task(calls) \
             or self.leads_again(calls) or self.quotes_again(calls) or \
-            self.combinations_left(calls) or self.crosses_left(calls) or self.moves_left(calls)
+            self.combinations_left(calls) or self.crosses_left(calls) or \
+            self.moves_left(calls) or self.both_left(calls)
 
     def moves_left(self, calls) -> bool:
         """Whether the request starts a move from a name that no call of the last call's
@@ -1189,6 +1192,68 @@ class Grounding:
         varied = self.listed_values(same)
         made = {combination(a, varied) for a in same}
         return bool(varied) and len(made) < math.prod(map(len, varied.values()))
+
+    def both_values(self, same: list[dict]) -> tuple[str, list] | None:
+        """The last argument of these calls of one tool, with the texts they gave it, when
+        the request lists those texts after "both" ("considering both the shortest and scenic
+        route preferences"): each of the calls' other values goes with each of them."""
+        key = list(same[-1])[-1] if same[-1] else None
+        values = [a[key] for a in same if key in a]
+        if not all(isinstance(v, str) for v in values) or len(set(values)) < 2:
+            return None
+        values = list(dict.fromkeys(values))
+        return (key, values) if any(self.listed_at(at, values) for m in _BOTH.finditer(
+            self.text) for at in (m.start(1), m.end(1))) else None
+
+    def listed_at(self, start: int, values: list[str]) -> bool:
+        """Whether the request lists these texts, in some order, from `start` on ("shortest
+        and scenic")."""
+        for order in permutations(v.lower() for v in values):
+            at = start
+            for i, value in enumerate(order):
+                gap = _LIST_GAP.match(self.text, at) if i else None
+                at = gap.end() if gap else at
+                if (i and not gap) or not self.text.startswith(value, at):
+                    break
+                at += len(value)
+            else:
+                return True
+        return False
+
+    @staticmethod
+    def unpaired(same: list[dict], key: str, values: list) -> list[tuple[dict, list]]:
+        """The other values of these calls (each set once) with those of `values` they have
+        not been called with."""
+        rests = []
+        for a in same:
+            rest = {k: v for k, v in a.items() if k != key}
+            if rest not in [r for r, _ in rests]:
+                rests.append((rest, list(values)))
+            for r, left in rests:
+                if r == rest and a.get(key) in left:
+                    left.remove(a.get(key))
+        return [(r, left) for r, left in rests if left]
+
+    def pairing(self, same: list[dict], key: str, values: list, name: str, given: dict
+                ) -> list | None:
+        """For a later call of a tool whose calls gave `key` values listed after "both":
+        the values of argument `name` that keep to other values not yet called with each of
+        them, and for `key` the ones not yet called with the values given (None: any)."""
+        open_ = [(r, left) for r, left in self.unpaired(same, key, values)
+                 if all(r.get(k) == v for k, v in given.items())]
+        if name == key:
+            return [v for v in values if any(v in left for r, left in open_
+                                             if r == given)] or None
+        found = [r[name] for r, _ in open_ if name in r]
+        return list(dict.fromkeys(found)) if found and all(isinstance(v, str) for v in found) \
+            else None
+
+    def both_left(self, calls) -> bool:
+        """Whether the last call's tool has values listed after "both" that some of its
+        calls' other values have not been called with."""
+        same = arguments_of(c for c in calls if c["name"] == calls[-1]["name"])
+        both = self.both_values(same)
+        return both is not None and bool(self.unpaired(same, *both))
 
     def crosses_left(self, calls) -> bool:
         """Whether an argument of the last call that other tools of the decision share has
@@ -1239,6 +1304,8 @@ class Grounding:
         is the last of those arguments and this call has `given` the others, the values of
         `name` that make a combination no earlier call made (None when none is asked for)."""
         earlier = arguments_of(self.tool_calls())
+        if earlier and (both := self.both_values(earlier)):
+            return self.pairing(earlier, *both, name, given)
         varied = self.listed_values(earlier) if earlier else {}
         if list(varied)[-1:] != [name] or any(k not in given for k in list(varied)[:-1]):
             return None
@@ -1319,7 +1386,8 @@ class Grounding:
                for v in strings_of(call)):  # not "vegan, and takes under 30" after "vegan"
             return True
         return any(isinstance(v, bool) and all(earlier.get(k) != v for earlier in same)
-                   for k, v in arguments.items()) or self.makes_combination(calls, call)
+                   for k, v in arguments.items()) or self.makes_combination(calls, call) or \
+            self.makes_both(calls, call)
 
     def makes_combination(self, calls, call) -> bool:
         """Whether `call` makes a combination of listed values that no call made yet."""
@@ -1327,6 +1395,14 @@ class Grounding:
         varied = self.listed_values(same)
         return bool(varied) and combination(same[-1], varied) not in {
             combination(a, varied) for a in same[:-1]}
+
+    def makes_both(self, calls, call) -> bool:
+        """Whether `call` pairs values listed after "both" with other values anew."""
+        same = arguments_of(c for c in calls if c["name"] == call["name"])
+        both = same and self.both_values(same)
+        return bool(both) and any(
+            r == {k: v for k, v in call["arguments"].items() if k != both[0]} and
+            call["arguments"].get(both[0]) in left for r, left in self.unpaired(same, *both))
 
     def leaves_task(self, calls) -> bool:
         """Whether the last call took a name the request says, and a task of the request

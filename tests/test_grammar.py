@@ -281,6 +281,22 @@ def test_a_stated_list_is_given_whole_and_a_later_call_takes_another():
     assert again.feed("; f(data=[1") is not None                  # no other list: it may repeat
 
 
+def test_values_listed_after_both_go_with_each_of_the_other_calls():
+    tools = _tool(start={"type": "string"}, end={"type": "string"}, route={"type": "string"})
+    request = "Drive from Paris to Lyon, then from Lyon to Nice, considering both fast and scenic routes"
+    two = _after(tools, request, ' f(start="Paris", end="Lyon", route="fast"); '
+                                 'f(start="Lyon", end="Nice", route="scenic")')
+    assert two.feed("\n") is None                                  # each trip goes both ways
+    third = two.feed('; f(start="Paris", end="Lyon", route=')
+    assert third.feed('"fast"') is None and third.feed('"scenic")') is not None
+    assert two.feed('; f(start="Nice"') is None                    # no such trip
+    four = third.feed('"scenic"); f(start="Lyon", end="Nice", route="fast")')
+    assert four.feed("\n").finished
+    plain = _after(tools, request.replace("both ", ""), ' f(start="Paris", end="Lyon", '
+                   'route="fast"); f(start="Lyon", end="Nice", route="scenic")')
+    assert plain.feed("\n").finished                               # without "both": paired
+
+
 def test_a_wanted_tool_is_called_before_the_decision_ends():
     m = Matcher.for_decision(TOOLS, max_calls=4, wanted=["area", "light"]).feed(
         ' light(room="hall")')
