@@ -1226,7 +1226,7 @@ class Grounding:
         not been called with."""
         rests = []
         for a in same:
-            rest = {k: v for k, v in a.items() if k != key}
+            rest = without(a, key)
             if rest not in [r for r, _ in rests]:
                 rests.append((rest, list(values)))
             for r, left in rests:
@@ -1401,7 +1401,7 @@ class Grounding:
         same = arguments_of(c for c in calls if c["name"] == call["name"])
         both = same and self.both_values(same)
         return bool(both) and any(
-            r == {k: v for k, v in call["arguments"].items() if k != both[0]} and
+            r == without(call["arguments"], both[0]) and
             call["arguments"].get(both[0]) in left for r, left in self.unpaired(same, *both))
 
     def leaves_task(self, calls) -> bool:
@@ -1549,10 +1549,12 @@ class Grounding:
                 stated.setdefault(m.group, []).append(m)
 
         def given(calls) -> set[int]:
-            return {group for call in calls for value in call["arguments"].values()
-                    if isinstance(value, list) and value and len(numbers_in(value)) == len(value)
-                    for group, members in stated.items() if len(value) <= len(members)
-                    and all(m.reads(v) for m, v in zip(members, numbers_in(value)))}
+            lists = [numbers for call in calls for value in call["arguments"].values()
+                     if isinstance(value, list) and value
+                     and len(numbers := numbers_in(value)) == len(value)]
+            return {group for numbers in lists for group, members in stated.items()
+                    if len(numbers) <= len(members)
+                    and all(m.reads(v) for m, v in zip(members, numbers))}
         left = {g for g in set(stated) - given(self.earlier) if len(stated[g]) > 1}
         return left if given(self.tool_calls()) else set()
 
@@ -1914,6 +1916,11 @@ def said_values(text: str, values: tuple) -> tuple:
 
 def arguments_of(calls) -> list[dict]:
     return [call["arguments"] for call in calls]
+
+
+def without(arguments: dict, key: str) -> dict:
+    """These arguments but `key`: the rest of a call."""
+    return {k: v for k, v in arguments.items() if k != key}
 
 
 def combination(arguments: dict, keys) -> tuple:
