@@ -226,6 +226,8 @@ class StringValue:
         if (state := self._adding_state()) is not None:
             return len(state) == 2
         in_name = bool(_NAME_LAST.search(self.chars))
+        if self.region and in_name and self._state_added(self.chars + ", ") is not None:
+            return False  # "New York" for "The city and state": "New York, NY"
         if self.region and "," not in self.chars:
             end = _PLACE_END if in_name else _REGION_END
         else:
@@ -427,25 +429,27 @@ class NumberValue:
 class ArrayValue:
     """A list; with `ground`, its items come from the request like any grounded value, and a
     text item is none of the call's other texts (`beside`: no stops "San Francisco" on a route
-    that starts there)."""
+    that starts there); a list inside a list takes none of the numbers its outer list's earlier
+    items took (`around`: a table's rows)."""
 
-    __slots__ = ("item_schema", "items", "phase", "ground", "beside")
+    __slots__ = ("item_schema", "items", "phase", "ground", "beside", "around")
 
     def __init__(self, item_schema: dict, items: tuple = (), phase: str = "open",
-                 ground: "Grounding | None" = None, beside: tuple = ()):
+                 ground: "Grounding | None" = None, beside: tuple = (), around: tuple = ()):
         self.item_schema, self.items, self.phase, self.ground = item_schema, items, phase, ground
-        self.beside = beside
+        self.beside, self.around = beside, around
 
     def _at(self, phase, items=None):
         return ArrayValue(self.item_schema, self.items if items is None else items, phase,
-                          self.ground, self.beside)
+                          self.ground, self.beside, self.around)
 
     def item_frame(self):
         """The next item's frame; None when a grounded list has used up what the request
         states (so "[85, 90, 85, 90, ..." cannot run on)."""
         if self.ground is None:
             return value_frame(self.item_schema, in_list=True)
-        return self.ground.frame(self.item_schema, self.items, in_list=True, beside=self.beside)
+        return self.ground.frame(self.item_schema, self.items, in_list=True, beside=self.beside,
+                                 around=self.around)
 
     @property
     def max_items(self) -> int:
@@ -461,8 +465,10 @@ class ArrayValue:
             return (CONSUME, self._at("first")) if ch == "[" else None
         if self.phase in ("first", "after") and ch == "]":
             if self.ground and self.items and not closing and len(self.items) < self.max_items \
-                    and self.ground.lists_option_with(self.items, self.item_schema):
-                return None  # "elevation and area": the list holds both
+                    and (self.ground.lists_option_with(self.items, self.item_schema) or
+                         self.ground.copying_unfinished(self.item_schema, self.items)) \
+                    and self._item_can_start():
+                return None  # "elevation and area", "[-500, 100, 150]": the list holds all
             return (DONE_CONSUMED, list(self.items))
         if self.phase == "after":
             if ch == "," and len(self.items) < self.max_items and not closing and \
@@ -716,8 +722,11 @@ def python_literal(value: Any) -> str:
     return repr(value)
 
 
-# not an exponent: the 2 of "m/s^2" or "3x^2" is no quantity the request states
-_NUMBER_IN_TEXT = re.compile(r"(?<![\w.^])(?<!\^-)-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE]-?\d+)?")
+# not an exponent: the 2 of "m/s^2" or "3x^2" is no quantity the request states; thousands
+# groups are whole ("20,2023" is 20 and 2023) and not in a list written without spaces
+# ("[200,300,400]" is three numbers)
+_NUMBER_IN_TEXT = re.compile(r"(?<![\w.^])(?<!\^-)-?(?:(?<![\[,])\d{1,3}(?:,\d{3})+(?!\d)|\d+)"
+                             r"(?:\.\d+)?(?:[eE]-?\d+)?")
 # A number and a unit that gives it a second reading: "5%" is also 0.05, "$1.2M" 1200000.
 _NUMBER_WITH_UNIT = re.compile(
     r"(\$?)(" + _NUMBER_IN_TEXT.pattern + r")"
@@ -746,6 +755,7 @@ class Mention(NamedTuple):
     group: int = -1  # which list of numbers the request says it in ("85, 90 and 88")
     percent: float | None = None  # "5%": 5, whose other reading is 0.05
     sentence: int = 0  # which sentence of the request says it
+    at: int = -1  # where in the request its digits start
 
     def as_argument(self, schema: dict) -> "Mention":
         """This mention as an argument of `schema` reads it: a percentage as a fraction or as
@@ -880,7 +890,7 @@ def stated_hours(text: str) -> list[Mention]:
         if hour <= 24:
             mentions.append(Mention(frozenset((float(hour),)),
                                     words_before(text, m.start()) + _CLOCK_LABEL,
-                                    sentence=sentence_at(text, m.start())))
+                                    sentence=sentence_at(text, m.start()), at=m.start()))
     return mentions
 
 
@@ -939,7 +949,8 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
         word = re.match(r" ?([a-zA-Z]+)", text[m.end():m.end() + 30])  # "180 hits"
         entry = (frozenset(readings), words_before(text, m.start(2), named_to),
                  (word.group(1).lower(),) if word else (),
-                 value if unit in ("%", "percent") else None, sentence_at(text, m.start()))
+                 value if unit in ("%", "percent") else None, sentence_at(text, m.start()),
+                 m.start(2))
         if lists and re.fullmatch(_LIST_JOIN, text[last:m.start()]):
             lists[-1].append(entry)
         else:
@@ -950,8 +961,8 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     for number, group in enumerate(lists):
         shared = group[0][1] + group[-1][2]
         digits += [Mention(readings, tuple(dict.fromkeys(shared + own)),
-                           number if len(group) > 1 else -1, percent, sentence)
-                   for readings, own, _, percent, sentence in group]
+                           number if len(group) > 1 else -1, percent, sentence, at)
+                   for readings, own, _, percent, sentence, at in group]
     words = [Mention(frozenset((float(_NUMBER_WORDS[m.group()]),)), words_before(text, m.start()),
                      sentence=sentence_at(text, m.start()))
              for m in re.finditer(r"[a-z]+", text.lower()) if m.group() in _NUMBER_WORDS]
@@ -1120,10 +1131,14 @@ class Grounding:
         request = " ".join(request.split())  # as the prompt shows it
         self.source, self.text = request, request.lower()
         self.words = set(re.findall(r"[a-z]+", self.text))
-        self.in_digits, words = stated_numbers(request)
-        self.mentions = self.in_digits + words
+        digits, words = stated_numbers(request)
+        self.mentions = digits + words
         self.frequencies = stated_frequencies(request)  # only for arguments that count so
         self.hours = stated_hours(request)  # only for arguments that are hours
+        clock = {h.at: h.readings for h in self.hours}
+        # the numbers in digits calls can use: a call that gives "11 PM" as 23 has used it
+        self.in_digits = [m._replace(readings=m.readings | clock.get(m.at, frozenset()))
+                          for m in digits]
         self.durations = stated_durations(request)  # for arguments that count time
         self.per_sentence = Counter(m.sentence for m in self.mentions)  # numbers it states
         self.earlier: tuple = ()  # the decision's calls before the one being read
@@ -1443,6 +1458,10 @@ class Grounding:
         """Whether every place the request says `value`, it lists it with an item whose first
         word is not in `said`."""
         places = self.siblings(value)
+        # the value's own words are no neighbour's ("rat hemoglobin" says no "normal
+        # hemoglobin" before it): only other values say them
+        head, own, tail = said.rpartition(value.lower())
+        said = f"{head} {tail}" if own else said
         return bool(places) and all(any(word not in said for word in words) for words in places)
 
     def lists_option_with(self, items: tuple, schema: dict) -> bool:
@@ -1615,7 +1634,7 @@ class Grounding:
         return not negated.pop() if len(negated) == 1 else None  # said both ways: not stated
 
     def frame(self, schema: dict, used=(), in_list: bool = False, name: str = "",
-              beside: tuple = (), others: tuple = ()):
+              beside: tuple = (), others: tuple = (), around: tuple = ()):
         """The frame for a value that should come from the request: a string it contains, a
         number it states and this call has not used up (one labelled with the argument's name
         when there is one), an enum value it names, a flag it states (each only where the
@@ -1630,16 +1649,22 @@ class Grounding:
         if kind in ("integer", "number"):
             integer, real = kind == "integer", in_list and kind == "number"
             mentions = [m.as_argument(schema) for m in self.mentions_for(schema, name)]
-            left = [m for m in self.unused(mentions, used) if number_literals([m], integer, real)]
+            left = [m for m in self.unused(mentions, [*around, *used])
+                    if number_literals([m], integer, real)]
             if not in_list:  # "The first house has 3 bedrooms ... The second house has 4"
                 left = self.varied(self.local(left, used) or left, name, mentions, used)
             if in_list and not used and self.tool_calls():  # "one histogram for each data set"
                 fresh = self.fresh_lists(mentions)
                 left = [m for m in left if m.group in fresh] or left
+            if in_list and not used:  # a list that takes a stated list takes it from its start
+                firsts = {m.group: m for m in reversed(left)}  # "[-50000, 10000, ...]"
+                left = [m for m in left if m.group == -1 or firsts[m.group] == m]
             if in_list and used:  # a list that began with an item of a stated list keeps to it
-                groups = {m.group for m in mentions if m.readings & set(numbers_in(used[0]))}
-                if len(groups) == 1 and -1 not in groups:
-                    left = [m for m in left if m.group in groups]
+                if members := self.list_begun(mentions, used):
+                    left = [m for m in left if m.group == members[0].group]
+                # and, while it copies that list from its start, in its order
+                if self.copies(members, used) and len(used) < len(members):
+                    left = [m for m in left if m == members[len(used)]] or left
             stated = number_literals(mentions, integer, real)
             if not stated:  # the request states no such number: the model's choice
                 return value_frame(schema, in_list)
@@ -1687,8 +1712,12 @@ class Grounding:
                                region=with_region(schema), apart=in_list, starts=starts,
                                barred=barred)
         if kind == "array":
-            return ArrayValue(schema.get("items", {}), ground=self,
-                              beside=tuple(strings_in(list(used))))
+            row = schema.get("items", {})
+            if in_list and used and isinstance(used[-1], list) and row.get("type") in (
+                    "integer", "number") and len(self.numbers_left(row, "", used)) < len(used[-1]):
+                return None  # a table's next row would be short of the request's numbers
+            return ArrayValue(row, ground=self, beside=tuple(strings_in(list(used))),
+                              around=tuple(used) if in_list else ())
         if kind == "boolean" and (flag := self.stated_flag(name)) is not None:
             return Literal(python_literal(flag), flag)
         return value_frame(schema, in_list)
@@ -1785,9 +1814,36 @@ class Grounding:
         spans = [m._replace(readings=frozenset({float(_IN_UNITS[stated, unit])}),
                             label=m.label + (stated, unit))
                  for stated, m in self.durations if (stated, unit) in _IN_UNITS]
-        return self.mentions + spans + \
-            (self.frequencies if counts_per_period(schema, name) else []) + \
-            (self.hours if counts_hours(schema) else [])
+        hours = self.hours if counts_hours(schema) else []
+        # on a 24-hour clock "11 PM" is 23 and not also 11
+        said = [m for m in self.mentions if m.at not in {h.at for h in hours}]
+        return said + spans + \
+            (self.frequencies if counts_per_period(schema, name) else []) + hours
+
+    @staticmethod
+    def list_begun(mentions: list[Mention], used) -> list[Mention]:
+        """The members of the one list of numbers the request states that the list `used`
+        began with an item of, if it began so."""
+        groups = {m.group for m in mentions if m.readings & set(numbers_in(used[0]))}
+        if len(groups) != 1 or -1 in groups:
+            return []
+        return [m for m in mentions if m.group in groups]
+
+    @staticmethod
+    def copies(members: list[Mention], used) -> bool:
+        """Whether the list `used` is a stated list's `members` from their start, so far."""
+        values = numbers_in(list(used))
+        return bool(members) and len(values) <= len(members) and all(
+            m.reads(v) for m, v in zip(members, values))
+
+    def copying_unfinished(self, schema: dict, used) -> bool:
+        """Whether a list of numbers copies a list the request states from its start and has
+        not reached its end ("[-50000, 10000, 15000" of "[-50000, 10000, 15000, 20000]")."""
+        if not used or schema.get("type") not in ("integer", "number"):
+            return False
+        mentions = [m.as_argument(schema) for m in self.mentions_for(schema, "")]
+        members = self.list_begun(mentions, used)
+        return self.copies(members, used) and len(used) < len(members)
 
     def numbers_left(self, schema: dict, name: str, used=()) -> list[Mention]:
         """The request's numbers the call has not `used` that argument `name` can be."""
