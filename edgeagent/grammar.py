@@ -1663,8 +1663,8 @@ class Grounding:
                 if members := self.list_begun(mentions, used):
                     left = [m for m in left if m.group == members[0].group]
                 # and, while it copies that list from its start, in its order
-                if self.copies(members, used) and len(used) < len(members):
-                    left = [m for m in left if m == members[len(used)]] or left
+                if (after := self.next_copied(members, used)) is not None:
+                    left = [m for m in left if m == after] or left
             stated = number_literals(mentions, integer, real)
             if not stated:  # the request states no such number: the model's choice
                 return value_frame(schema, in_list)
@@ -1816,7 +1816,8 @@ class Grounding:
                  for stated, m in self.durations if (stated, unit) in _IN_UNITS]
         hours = self.hours if counts_hours(schema) else []
         # on a 24-hour clock "11 PM" is 23 and not also 11
-        said = [m for m in self.mentions if m.at not in {h.at for h in hours}]
+        clock = {h.at for h in hours}
+        said = [m for m in self.mentions if m.at not in clock] if clock else self.mentions
         return said + spans + \
             (self.frequencies if counts_per_period(schema, name) else []) + hours
 
@@ -1830,11 +1831,13 @@ class Grounding:
         return [m for m in mentions if m.group in groups]
 
     @staticmethod
-    def copies(members: list[Mention], used) -> bool:
-        """Whether the list `used` is a stated list's `members` from their start, so far."""
+    def next_copied(members: list[Mention], used) -> Mention | None:
+        """The member that comes next when the list `used` copies a stated list's `members`
+        from their start and has not reached their end; None otherwise."""
         values = numbers_in(list(used))
-        return bool(members) and len(values) <= len(members) and all(
-            m.reads(v) for m, v in zip(members, values))
+        if len(values) < len(members) and all(m.reads(v) for m, v in zip(members, values)):
+            return members[len(values)]
+        return None
 
     def copying_unfinished(self, schema: dict, used) -> bool:
         """Whether a list of numbers copies a list the request states from its start and has
@@ -1842,8 +1845,7 @@ class Grounding:
         if not used or schema.get("type") not in ("integer", "number"):
             return False
         mentions = [m.as_argument(schema) for m in self.mentions_for(schema, "")]
-        members = self.list_begun(mentions, used)
-        return self.copies(members, used) and len(used) < len(members)
+        return self.next_copied(self.list_begun(mentions, used), used) is not None
 
     def numbers_left(self, schema: dict, name: str, used=()) -> list[Mention]:
         """The request's numbers the call has not `used` that argument `name` can be."""
