@@ -1170,6 +1170,15 @@ class Grounding:
         ground.earlier, ground.tool = calls, tool
         return ground
 
+    def as_written(self, value: str) -> str:
+        """`value` as the request writes it: a place without the state code its argument
+        added ("New York" of "New York, NY"), so the words around it can be read."""
+        m = _STATE_ADDED.fullmatch(value)
+        if value.lower() in self.text or m is None or len(m.group(2)) != 2 or \
+                m.group(1).lower() not in self.text:
+            return value
+        return m.group(1)
+
     def tool_calls(self) -> list[dict]:
         """The decision's earlier calls of the tool being read."""
         return [call for call in self.earlier if call["name"] == self.tool]
@@ -1355,7 +1364,7 @@ class Grounding:
                 (name.end(), place[0])
             return name.group(1).lower() not in said and bool(_JOINED.search(self.source, start, end))
 
-        for value in strings_of(calls[-1]):
+        for value in map(self.as_written, strings_of(calls[-1])):
             for m in re.finditer(re.escape(value), self.source, re.IGNORECASE):
                 lead = re.search(r"\b([a-z]+)\s+(?:the\s+)?['\"]?$", self.source[:m.start()])
                 if lead and lead.group(1) in _LEADS:
@@ -1396,7 +1405,7 @@ class Grounding:
         if set(numbers_in(arguments)) & (stated - set(numbers_in(same))):
             return True
         said = set(strings_in(same))
-        if any(v not in said and v.lower() in self.text and
+        if any(v not in said and self.as_written(v).lower() in self.text and
                not any(v.startswith(w) and _GOES_ON.match(v, len(w)) for w in said)
                for v in strings_of(call)):  # not "vegan, and takes under 30" after "vegan"
             return True
@@ -1490,7 +1499,7 @@ class Grounding:
         Seattle; "a human and a chimpanzee": chimpanzee for human), or to the name it is part
         of. A comma lists only when an "and" or "or" follows it ("Seattle, Washington" is one
         place)."""
-        out = []
+        out, value = [], self.as_written(value)
         for m in re.finditer(re.escape(value), self.source, re.IGNORECASE) if value else ():
             start, end = m.span()
             if value[0].isupper():  # "Persian" of "Persian Empire and Mauryan Empire"

@@ -1026,6 +1026,11 @@ def test_a_place_that_wants_its_state_adds_the_state_code_the_request_leaves_out
     plain = _tool(location={"type": "string", "description": "The city."})
     m = Matcher.for_decision(plain, ground=Grounding("Vegan food in Los Angeles."))
     assert m.feed(' f(location="Los Angeles, CA') is None
+    # the place is still read where the request writes it: "in" leads another place
+    two = _after(tools, "Vegan food in New York and sushi in Los Angeles.",
+                 ' f(location="New York, NY")')
+    assert two.feed("\n") is None
+    assert two.feed('; f(location="Los Angeles, CA")\n').finished
 
 
 def test_an_optional_argument_the_request_asks_for_outright_is_not_left_out():
