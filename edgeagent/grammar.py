@@ -788,6 +788,8 @@ _AND_OR = re.compile(r"\b(?:and|or)\b|&")
 _LIST_GOES_ON = re.compile(r"(?:[^.;:?!]|\.(?=,)){0,60}?(?:,\s*|\s+)(?:and|or)\s")  # "LLC., and"
 
 
+# numbers a text writes in digits ("Red: 255")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
 # Where a request moves on to another task: a new sentence, or "then", "also", "after that".
 _TASK_BREAK = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'])|,?\s+(?:and then|then|and also|also)\s+|"
                          r",?\s*\b(?:also|then|after that|next(?=,)|finally|lastly)\b,?\s*",
@@ -1010,9 +1012,15 @@ def same_word(a: str, b: str) -> bool:
     return len(b) > len(a) and a[0] == b[0] and all(c in rest for c in a)
 
 
+# Short name words that still name a number's label, said as they are ("the ID of 12345").
+_SHORT_LABELS = frozenset({"id"})
+
+
 def naming_score(mention: Mention, name: str) -> int:
     """How many words of the argument's name the mention's label says."""
-    return sum(any(same_word(w, b) for b in mention.label) for w in name_words(name))
+    short = [w for w in name_parts(name) if w in _SHORT_LABELS]
+    return sum(any(same_word(w, b) for b in mention.label) for w in name_words(name)) + \
+        sum(w in mention.label for w in short)
 
 
 def labelled(mentions: list[Mention], name: str) -> list[Mention]:
@@ -1439,6 +1447,27 @@ class Grounding:
         return any(not any(words_within(v, task) for v in values) and
                    any(n not in said for n in names) for task, names in self.named_tasks)
 
+    def task_names_left(self, name: str) -> list[str]:
+        """For the one text argument to which each earlier call of its tool gave a name the
+        request says, the names no call has said of the tasks that hold none of the calls'
+        strings ("What was the Treaty of Paris about? Also, what was the importance of Magna
+        Carta?": "magna carta" after event="Treaty of Paris")."""
+        def naming(call: dict) -> list[str]:
+            return [k for k, v in call["arguments"].items() if isinstance(v, str) and any(
+                words_within(n, v.lower()) for n in self.names)]
+        same = self.tool_calls()
+        if not same or any(naming(call) != [name] for call in same):
+            return []
+        values = [v.lower() for call in self.earlier for v in strings_of(call)]
+        numbers = set(numbers_in(arguments_of(self.earlier)))
+        said = said_in(self.earlier)
+        called = {w for call in self.earlier for w in name_parts(call["name"])}  # "rgb"
+        return [n for task, names in self.named_tasks
+                if not any(words_within(v, task) for v in values)
+                and not numbers & {float(d) for d in _DIGITS.findall(task)}  # "Red: 255"
+                for n in names if n not in said and len(n) > 2  # not the "Mr" of "Mr."
+                and not set(n.split()) <= called]
+
     def listed(self, name: str, schema: dict, used=()) -> list[str]:
         """The strings earlier calls of this tool gave this argument that the request gives
         among others that no call, nor this one so far (`used`), has said: this call varies
@@ -1717,6 +1746,12 @@ class Grounding:
             barred = frozenset() if starts is not None else \
                 other_end_starts(ground, end_of(name), measure) | \
                 quotes_named_for(ground, name, others)
+            if not in_list and (names := self.task_names_left(name)):
+                # the call is for a task no call has done: it takes that task's name (from
+                # "the" or a letter before it: "the Magna Carta", "E Major")
+                lowered = ground.lower()
+                starts = frozenset(m.start() for n in names for m in re.finditer(
+                    r"\b(?=(?:the\s+|\w\s+)?" + re.escape(n) + r"\b)", lowered)) or None
             return StringValue(max_chars(schema), ground=ground, taken=taken,
                                region=with_region(schema), apart=in_list, starts=starts,
                                barred=barred)

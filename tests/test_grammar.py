@@ -633,6 +633,22 @@ def test_a_decision_goes_on_while_a_task_of_the_request_names_what_no_call_said(
     assert held.feed('; f(event="the Magna Carta")\n').finished
 
 
+def test_a_later_call_takes_the_name_of_a_task_no_call_did():
+    events = _tool(event={"type": "string"})
+    request = "What was the Treaty of Paris about? Also, why does the Magna Carta matter?"
+    held = _after(events, request, ' f(event="the Treaty of Paris")')
+    assert held.feed('; f(event="the Treaty') is None           # the next task's name, not it
+    assert held.feed('; f(event="Magna Carta")\n').finished
+    keys = _tool(key={"type": "string"}, tempo={"type": "integer"})
+    music = _after(keys, "Write music in D Minor at 120 bpm. Then write music in E Major at 90 bpm.",
+                   ' f(key="D Minor", tempo=120)')
+    assert music.feed('; f(key="E Major", tempo=90)\n').finished   # from its letter on
+    routes = _tool(start={"type": "string"}, end={"type": "string"})
+    both = _after(routes, "From San Francisco to Palo Alto, then from my office to San Jose",
+                  ' f(start="San Francisco", end="Palo Alto")')
+    assert both.feed('; f(start="my office"') is not None      # two arguments gave names
+
+
 def test_a_decision_goes_on_while_the_request_leads_another_name_the_same_way():
     tools = _tool(start={"type": "string"}, end={"type": "string"})
     m = _after(
@@ -1194,3 +1210,12 @@ def test_random_walks_through_bfcl_grammars_reach_no_dead_end():
             assert nexts, f"{item.id}: dead end after {text!r}"
             c, m = rng.choice(nexts)
             text += c
+
+
+def test_a_short_name_word_labels_a_number_as_it_is_said():
+    tools = _tool(company={"type": "string"}, employee_id={"type": "integer"})
+    request = ("Fetch the data for the employee with the ID of 12345 from 'Acme'. Then do the "
+               "same for the employee with the ID of 67890 from the same company.")
+    m = _after(tools, request, ' f(company="Acme", employee_id=12345)')
+    assert m.feed('; f(company="Acme", employee_id=12345') is None   # its ID is taken
+    assert m.feed('; f(company="Acme", employee_id=67890)\n').finished
