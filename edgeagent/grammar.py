@@ -1023,6 +1023,18 @@ def naming_score(mention: Mention, name: str) -> int:
         sum(w in mention.label for w in short)
 
 
+# A count of a whole ("total_outcomes", "num_trials") beside a count of its part
+# ("favorable_outcomes", "num_success").
+_WHOLE_WORDS = frozenset({"total", "trials"})
+_PART_WORDS = frozenset({"success", "successes", "favorable", "favourable", "event"})
+
+
+def counts_whole(name: str, others: tuple) -> bool:
+    """Whether argument `name` counts a whole whose part another argument counts."""
+    return bool(_WHOLE_WORDS & set(name_parts(name))) and \
+        any(_PART_WORDS & set(name_parts(other)) for other in others)
+
+
 def labelled(mentions: list[Mention], name: str) -> list[Mention]:
     """The mentions whose labels name the argument best ("a sample size of 50" for
     sample_size over "a sample mean of 25"); none when no label names it."""
@@ -1720,6 +1732,10 @@ class Grounding:
             allowed = number_literals(left, integer, real)
             if not allowed and in_list:
                 return None  # the list has used up what the request states
+            if not in_list and counts_whole(name, others) and len(allowed) > 1:
+                # a whole is no smaller than its part: not the least ("5 heads in 8 tosses")
+                least = min(map(float, allowed))
+                allowed = frozenset(a for a in allowed if float(a) != least)
             return NumberValue(integer, allowed=allowed or stated, real=real)
         if kind == "string":
             items = tuple(strings_in(list(used)))

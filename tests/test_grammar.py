@@ -1219,3 +1219,13 @@ def test_a_short_name_word_labels_a_number_as_it_is_said():
     m = _after(tools, request, ' f(company="Acme", employee_id=12345)')
     assert m.feed('; f(company="Acme", employee_id=12345') is None   # its ID is taken
     assert m.feed('; f(company="Acme", employee_id=67890)\n').finished
+
+
+def test_a_count_of_a_whole_is_not_the_least_number_its_part_could_be():
+    tools = _tool(number_of_trials={"type": "integer"}, number_of_successes={"type": "integer"})
+    m = Matcher.for_decision(tools, ground=Grounding("Exactly 5 heads in 8 tosses of a coin"))
+    assert m.feed(' f(number_of_trials=5') is None
+    assert m.feed(' f(number_of_trials=8, number_of_successes=5)\n').finished
+    alone = _tool(total={"type": "integer"}, size={"type": "integer"})
+    m = Matcher.for_decision(alone, ground=Grounding("A total of 5 in groups of 8"))
+    assert m.feed(' f(total=5') is not None                  # no part beside it
