@@ -1412,8 +1412,8 @@ class Grounding:
     def advances(self, calls, call) -> bool:
         """Whether `call` does something the earlier calls of its tool left undone: there are
         none, or it gives other arguments, uses a number the request states (in digits) that
-        none of them used, says a text of the request none of them said (but for one of their
-        texts with more after a comma, "and" or "or"), starts a move from a
+        none of them used, gives an argument a text of the request none of them gave it (but
+        for one of their texts with more after a comma, "and" or "or"), starts a move from a
         name none of them started from, or sets a flag another way."""
         same_calls = [c for c in calls if c["name"] == call["name"]]
         same, arguments = arguments_of(same_calls), call["arguments"]
@@ -1425,10 +1425,11 @@ class Grounding:
         if set(numbers_in(arguments)) & (stated - set(numbers_in(same))):
             return True
         said = set(strings_in(same))
-        if any(v not in said and self.as_written(v).lower() in self.text and
+        if any(v not in strings_in([e.get(k) for e in same]) and
+               self.as_written(v).lower().replace("_", " ") in self.text and  # "trial_date"
                not any(v.startswith(w) and _GOES_ON.match(v, len(w)) for w in said)
-               for v in strings_of(call)):  # not "vegan, and takes under 30" after "vegan"
-            return True
+               for k, value in arguments.items() for v in strings_in([value])):
+            return True  # not "vegan, and takes under 30" after "vegan"
         return any(isinstance(v, bool) and all(earlier.get(k) != v for earlier in same)
                    for k, v in arguments.items()) or self.makes_combination(calls, call) or \
             self.makes_both(calls, call)
@@ -2203,8 +2204,9 @@ class Decision:
             call = {"name": self.name, "arguments": value}
             if any(repeats(call, c) for c in self.calls):  # a small model's loop: it is over
                 return Done(Stalled(self.calls) if self.pressed else list(self.calls))
-            if self.pressed and self.ground and not self.ground.advances(self.calls, call):
-                return Done(Stalled(self.calls))
+            if self.ground and not self.ground.advances(self.calls, call):
+                # adds nothing: the model's own call ends the decision here, as a repeat does
+                return Done(Stalled(self.calls) if self.pressed else list(self.calls))
             last = self.calls[-1] if self.calls else None
             if last and extends(call, last):  # the last call, better said
                 return self._with(phase="more", calls=self.calls[:-1] + (call,))

@@ -718,10 +718,24 @@ def test_an_asked_for_call_that_adds_nothing_stalls_the_decision():
     more = Grounding("A painting in oil and in red, 12x18")
     assert not more.advances([f(medium="oil")], f(medium="oil and in red"))  # "oil", said on
     assert more.advances([f(medium="oil")], f(medium="red"))
+    back = Grounding("From Palo Alto to San Jose, and back from San Jose to Palo Alto")
+    assert back.advances([f(start="Palo Alto", end="San Jose")],  # a text new to its argument
+                         f(start="San Jose", end="Palo Alto"))
     tools = _tool(city={"type": "string"}, days={"type": "integer"})
     m = Matcher.for_decision(tools, max_calls=4, min_calls=2).feed(' f(city="Berlin", days=3)')
     stalled = m.feed('; f(city="Berlin", days=3)')
     assert stalled.finished and stalled.stalled and len(stalled.result) == 1
+
+
+def test_a_call_the_model_adds_that_adds_nothing_ends_the_decision():
+    tools = _tool(city={"type": "string"}, days={"type": "integer"})
+    request = "Weather in Berlin and Madrid for 3 days, and the week after for 4 days"
+    m = _after(tools, request, ' f(city="Berlin", days=3); f(city="Madrid", days=4)')
+    ended = m.feed('; f(city="Berlin", days=4)')           # no city nor number new
+    assert ended.finished and not ended.stalled and len(ended.result) == 2
+    first = _after(tools, request, ' f(city="Berlin", days=3)')
+    goes_on = first.feed('; f(city="Madrid", days=4)')          # Madrid is new: it goes on
+    assert goes_on is not None and not goes_on.finished
 
 
 def test_a_grounded_string_has_no_dead_end_at_a_quote():
@@ -1229,3 +1243,4 @@ def test_a_count_of_a_whole_is_not_the_least_number_its_part_could_be():
     alone = _tool(total={"type": "integer"}, size={"type": "integer"})
     m = Matcher.for_decision(alone, ground=Grounding("A total of 5 in groups of 8"))
     assert m.feed(' f(total=5') is not None                  # no part beside it
+
