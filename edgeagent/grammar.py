@@ -731,6 +731,8 @@ _NUMBER_IN_TEXT = re.compile(r"(?<![\w.^])(?<!\^-)-?(?:(?<![\[,])\d{1,3}(?:,\d{3
 _NUMBER_WITH_UNIT = re.compile(
     r"(\$?)(" + _NUMBER_IN_TEXT.pattern + r")"
     r"(?:\s?(%|percent\b|thousand\b|million\b|billion\b|trillion\b|[kKmMbB]\b))?")
+# A latitude or longitude with its hemisphere ("33.4484 N", "112.0740° W").
+_HEMISPHERE = re.compile(r"\d+(?:\.\d+)?\s?°?\s?([NSEW])(?![\w.])")
 _SCALES = {"%": 0.01, "percent": 0.01, "thousand": 1e3, "million": 1e6, "billion": 1e9,
            "trillion": 1e12, "k": 1e3, "m": 1e6, "b": 1e9}
 _NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -939,11 +941,15 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     no initial speed."""
     lists: list[list] = []  # [readings, words before, word after, percent] per mention,
     last = named_to = 0     # grouped into lists; where the last number and its word end
+    # a text giving latitudes and longitudes (N or S, E or W) writes west and south as signs
+    coordinates = len({m.group(1) in "NS" for m in _HEMISPHERE.finditer(text)}) == 2
     for m in _NUMBER_WITH_UNIT.finditer(text):
         dollar, number, unit = m.groups()
         value = float(number.replace(",", ""))
         unit = (unit or "").lower()
         readings = {value}
+        if coordinates and (h := _HEMISPHERE.match(text, m.start(2))) and h.group(1) in "WS":
+            readings = {-value}  # "112.0740 W": -112.074
         if unit and (len(unit) > 1 or unit == "%" or dollar):  # "5m" alone is 5 metres
             scaled = value * _SCALES[unit]
             # "5%" may be 5 or 0.05, but "213 million" is only 213000000
@@ -953,7 +959,9 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
                  (word.group(1).lower(),) if word else (),
                  value if unit in ("%", "percent") else None, sentence_at(text, m.start()),
                  m.start(2))
-        if lists and re.fullmatch(_LIST_JOIN, text[last:m.start()]):
+        between = text[last:m.start()]
+        if lists and (re.fullmatch(_LIST_JOIN, between) or  # or a latitude's longitude
+                      coordinates and re.fullmatch(r"\s?°?\s?[NS],\s*", between)):
             lists[-1].append(entry)
         else:
             lists.append([entry])

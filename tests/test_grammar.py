@@ -1244,3 +1244,13 @@ def test_a_count_of_a_whole_is_not_the_least_number_its_part_could_be():
     m = Matcher.for_decision(alone, ground=Grounding("A total of 5 in groups of 8"))
     assert m.feed(' f(total=5') is not None                  # no part beside it
 
+
+
+def test_west_and_south_coordinates_are_negative():
+    tools = _tool(coord1={"type": "array", "items": {"type": "float"}})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "The distance between (33.4484 N, 112.0740 W) and (34.0522 N, 118.2437 W)"))
+    assert m.feed(' f(coord1=[33.4484, 112.074') is None
+    assert m.feed(' f(coord1=[33.4484, -112.074])\n').finished
+    plain = Matcher.for_decision(_tool(size={"type": "integer"}), ground=Grounding("5 S shirts"))
+    assert plain.feed(' f(size=5)\n').finished               # no coordinates, no sign
