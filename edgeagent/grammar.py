@@ -790,8 +790,9 @@ _AND_OR = re.compile(r"\b(?:and|or)\b|&")
 _LIST_GOES_ON = re.compile(r"(?:[^.;:?!]|\.(?=,)){0,60}?(?:,\s*|\s+)(?:and|or)\s")  # "LLC., and"
 
 
-# numbers a text writes in digits ("Red: 255")
+# Numbers a text writes in digits ("Red: 255").
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
 # Where a request moves on to another task: a new sentence, or "then", "also", "after that".
 _TASK_BREAK = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'])|,?\s+(?:and then|then|and also|also)\s+|"
                          r",?\s*\b(?:also|then|after that|next(?=,)|finally|lastly)\b,?\s*",
