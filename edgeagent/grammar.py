@@ -733,6 +733,7 @@ _NUMBER_WITH_UNIT = re.compile(
     r"(?:\s?(%|percent\b|thousand\b|million\b|billion\b|trillion\b|[kKmMbB]\b))?")
 # A latitude or longitude with its hemisphere ("33.4484 N", "112.0740° W").
 _HEMISPHERE = re.compile(r"\d+(?:\.\d+)?\s?°?\s?([NSEW])(?![\w.])")
+_LATITUDE_JOIN = re.compile(r"\s?°?\s?[NS],\s*")  # from a latitude to its longitude
 _SCALES = {"%": 0.01, "percent": 0.01, "thousand": 1e3, "million": 1e6, "billion": 1e9,
            "trillion": 1e12, "k": 1e3, "m": 1e6, "b": 1e9}
 _NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -789,9 +790,6 @@ _AND_OR = re.compile(r"\b(?:and|or)\b|&")
 # A list goes on to an "and" or "or" within the same part of the sentence.
 _LIST_GOES_ON = re.compile(r"(?:[^.;:?!]|\.(?=,)){0,60}?(?:,\s*|\s+)(?:and|or)\s")  # "LLC., and"
 
-
-# Numbers a text writes in digits ("Red: 255").
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
 
 # Where a request moves on to another task: a new sentence, or "then", "also", "after that".
 _TASK_BREAK = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'])|,?\s+(?:and then|then|and also|also)\s+|"
@@ -962,7 +960,7 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
                  m.start(2))
         between = text[last:m.start()]
         if lists and (re.fullmatch(_LIST_JOIN, between) or  # or a latitude's longitude
-                      coordinates and re.fullmatch(r"\s?°?\s?[NS],\s*", between)):
+                      coordinates and _LATITUDE_JOIN.fullmatch(between)):
             lists[-1].append(entry)
         else:
             lists.append([entry])
@@ -1027,9 +1025,8 @@ _SHORT_LABELS = frozenset({"id"})
 
 def naming_score(mention: Mention, name: str) -> int:
     """How many words of the argument's name the mention's label says."""
-    short = [w for w in name_parts(name) if w in _SHORT_LABELS]
     return sum(any(same_word(w, b) for b in mention.label) for w in name_words(name)) + \
-        sum(w in mention.label for w in short)
+        sum(w in _SHORT_LABELS and w in mention.label for w in name_parts(name))
 
 
 # A count of a whole ("total_outcomes", "num_trials") beside a count of its part
@@ -1464,10 +1461,15 @@ class Grounding:
         none of the calls' strings."""
         if not any(words_within(n, v.lower()) for v in strings_of(calls[-1]) for n in self.names):
             return False  # ("the Treaty of Paris" holds a name)
+        return any(unsaid for _, unsaid in self.tasks_undone(calls))
+
+    def tasks_undone(self, calls) -> list[tuple[str, list[str]]]:
+        """The tasks of the request that hold none of the calls' strings, each with the names
+        it says that no call has said."""
         values = [v.lower() for call in calls for v in strings_of(call)]
         said = said_in(calls)
-        return any(not any(words_within(v, task) for v in values) and
-                   any(n not in said for n in names) for task, names in self.named_tasks)
+        return [(task, [n for n in names if n not in said]) for task, names in self.named_tasks
+                if not any(words_within(v, task) for v in values)]
 
     def task_names_left(self, name: str) -> list[str]:
         """For the one text argument to which each earlier call of its tool gave a name the
@@ -1480,14 +1482,11 @@ class Grounding:
         same = self.tool_calls()
         if not same or any(naming(call) != [name] for call in same):
             return []
-        values = [v.lower() for call in self.earlier for v in strings_of(call)]
         numbers = set(numbers_in(arguments_of(self.earlier)))
-        said = said_in(self.earlier)
         called = {w for call in self.earlier for w in name_parts(call["name"])}  # "rgb"
-        return [n for task, names in self.named_tasks
-                if not any(words_within(v, task) for v in values)
-                and not numbers & {float(d) for d in _DIGITS.findall(task)}  # "Red: 255"
-                for n in names if n not in said and len(n) > 2  # not the "Mr" of "Mr."
+        return [n for task, unsaid in self.tasks_undone(self.earlier)
+                if not numbers & set(numbers_in(task))  # "Red: 255"
+                for n in unsaid if len(n) > 2  # not the "Mr" of "Mr."
                 and not set(n.split()) <= called]
 
     def listed(self, name: str, schema: dict, used=()) -> list[str]:
@@ -2211,10 +2210,9 @@ class Decision:
             return self._with(phase="args", name=value)
         if self.phase == "args":
             call = {"name": self.name, "arguments": value}
-            if any(repeats(call, c) for c in self.calls):  # a small model's loop: it is over
-                return Done(Stalled(self.calls) if self.pressed else list(self.calls))
-            if self.ground and not self.ground.advances(self.calls, call):
-                # adds nothing: the model's own call ends the decision here, as a repeat does
+            # a small model's loop, or a call that adds nothing: the decision is over
+            if any(repeats(call, c) for c in self.calls) or \
+                    self.ground and not self.ground.advances(self.calls, call):
                 return Done(Stalled(self.calls) if self.pressed else list(self.calls))
             last = self.calls[-1] if self.calls else None
             if last and extends(call, last):  # the last call, better said

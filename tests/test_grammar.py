@@ -1245,7 +1245,6 @@ def test_a_count_of_a_whole_is_not_the_least_number_its_part_could_be():
     assert m.feed(' f(total=5') is not None                  # no part beside it
 
 
-
 def test_west_and_south_coordinates_are_negative():
     tools = _tool(coord1={"type": "array", "items": {"type": "float"}})
     m = Matcher.for_decision(tools, ground=Grounding(
