@@ -11,10 +11,11 @@ from typing import Any
 from . import examples
 from .config import AgentSettings
 from .decoding import DecodeError, DecodeStats, beam_decode, decode, generate_text
-from .grammar import NO_CALL, Choice, Grounding, Matcher, format_call
+from .grammar import NO_CALL, Choice, Grounding, Matcher, clause_key, format_call
 from .llm import ContextOverflowError, LocalModel
 from .prefix_cache import PrefixCache
-from .ranking import ToolRanker, named_apart, named_by_tasks, names_tool, shared_words
+from .ranking import (ToolRanker, named_apart, named_by_tasks, names_tool, request_parts,
+                      shared_words)
 from .prompt import request_suffix, static_parts
 from .tools import (Permission, PermissionDeniedError, Tool, ToolError, ToolRegistry,
                     run_tool)
@@ -48,6 +49,7 @@ class Gate:
     first: list[str] | None = None   # names allowed for the first call (None: all)
     wanted: list[str] = field(default_factory=list)  # to be called before the decision ends
     min_calls: int = 1               # calls before the decision may end
+    owners: dict[str, str] = field(default_factory=dict)  # clause -> the tool it is about
 
 
 @dataclass
@@ -158,24 +160,29 @@ class Agent:
         near = [t for t, score in zip(tools, scores) if score >= best - s.first_call_margin]
         near = [t.name for t in named_apart(request, near) or near]  # its own name word said
         # each clause that is clearly about some tool asks for a call of it
-        asked = [tools[int(row.argmax())].name for row in similarities[1:]
-                 if row.max() >= s.clause_call_floor]  # the clauses in the request's order
+        about = {clause: tools[int(row.argmax())].name  # the clauses in the request's order
+                 for clause, row in zip(request_parts(request)[1:], similarities[1:])
+                 if row.max() >= s.clause_call_floor}
+        asked = list(about.values())
         wanted = set(asked)
         if len(wanted) > 1 and s.clauses_in_order:  # then the calls' values follow the request
             near = asked[:1]
         wanted |= named_by_tasks(request, tools)  # and so does each task that names a tool
         # a request of several tasks about the tools ("..., then ...") asks for several calls
         tasks = self.ranker.tasks_about_tools(request, tools, s.task_call_floor)
+        # a call's texts keep to the clauses about its tool (when they are about several)
+        owners = {clause_key(c): name for c, name in about.items()} \
+            if len(set(asked)) > 1 and s.clause_local_values else {}
         return Gate(allow_none=best < s.relevance_ceiling and not named, first=near,
                     wanted=sorted(wanted) if len(wanted) > 1 else [],
-                    min_calls=2 if tasks > 1 else 1)
+                    min_calls=2 if tasks > 1 else 1, owners=owners)
 
     def decide(self, ground_text: str, tools: list[Tool], gate: Gate):
         """Constrained decoding of one decision from the model's current state; argument values
         come from `ground_text` (the request and what the prompt says around it)."""
         s = self.settings
         ground = Grounding(ground_text, s.ground_optional_args, s.continue_uncovered,
-                           s.ground_required_args)
+                           s.ground_required_args, gate.owners)
         matcher = Matcher.for_decision(tools, MAX_PARALLEL_CALLS, gate.allow_none, ground,
                                        gate.first, gate.wanted, gate.min_calls)
         if s.beam_width > 1 and not s.diverge_repeats:

@@ -77,6 +77,8 @@ class AgentSettings(Section):
     clauses_in_order: bool = True        # when clauses ask for several tools, the first call
     # is the one the earliest such clause asks for
     task_call_floor: float = Field(0.30, ge=-1, le=1)  # two tasks this near a tool ask for two calls
+    clause_local_values: bool = True     # a call's texts not from a clause about another tool,
+    # when a clause about its own tool names something
 
 
 class ToolSettings(Section):

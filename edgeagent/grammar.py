@@ -800,7 +800,50 @@ _TASK_BREAK = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'])|,?\s+(?:and then|then|and a
 def request_tasks(request: str) -> list[str]:
     """The request's parts that could each be a task of its own ("What was the Treaty of Paris
     about? Also, what was the importance of Magna Carta?"); coarser than its clauses."""
-    return [p.strip() for p in _TASK_BREAK.split(request) if p and len(p.strip()) > 10]
+    return [request[a:b].strip() for a, b in _spans(request, _TASK_BREAK, 10)]
+
+
+# Where a request's clauses meet: a sentence's end, a comma, "and", "then", "also".
+_CLAUSE_BREAK = re.compile(r"(?<=[.?!;])\s+|,\s*(?:(?:and|then|also)\s+)?|"
+                           r"\s+(?:and|then|also|as well as)\s+")
+
+
+def request_clauses(request: str) -> list[str]:
+    return [request[a:b].strip() for a, b in _spans(request, _CLAUSE_BREAK, 3)]
+
+
+def _spans(text: str, breaks: re.Pattern, least: int) -> list[tuple[int, int]]:
+    """Where the parts of `text` between `breaks` that are longer than `least` lie."""
+    spans, at = [], 0
+    for m in breaks.finditer(text):
+        spans.append((at, m.start()))
+        at = m.end()
+    spans.append((at, len(text)))
+    return [(a, b) for a, b in spans if len(text[a:b].strip()) > least]
+
+
+def clause_key(clause: str) -> str:
+    """A clause as the tool ranking and the grounding both know it (the grounding unwraps a
+    request written inside quotes)."""
+    return " ".join(clause.lower().split()).strip("\"'")
+
+
+@functools.lru_cache(maxsize=256)
+def others_clauses(text: str, tool: str, owners: tuple) -> frozenset:
+    """Where in `text` lie the clauses that are about another tool than `tool`, when a clause
+    about `tool` names a subject of its own ("Book a flight from Seattle to Boston and a hotel
+    in Boston": not "Seattle" for the hotel); none when it refers back ("on the same
+    platform") or names nothing ("and also the interest coverage ratio"). A clause that says
+    "the same" is no other tool's ("then do the same for Hinduism"). `owners`: (clause_key,
+    tool) pairs."""
+    about = dict(owners)
+    spans = [(a, b, about.get(clause_key(text[a:b]))) for a, b in _spans(text, _CLAUSE_BREAK, 3)]
+    own = [text[a:b] for a, b, owner in spans if owner == tool]
+    if not own or any(_SAME.search(c.lower()) for c in own) or \
+            not any(names_in(c) or _quoted(c) for c in own):
+        return frozenset()
+    return frozenset(at for a, b, owner in spans if owner not in (None, tool)
+                     and not _SAME.search(text[a:b].lower()) for at in range(a, b))
 
 
 # Words that lead a value ("between X and Y", "for X", "in X").
@@ -1150,9 +1193,10 @@ class Grounding:
     mentions them (BFCL: "omit unless stated"), required ones among what the request states."""
 
     def __init__(self, request: str, optional_args: bool = True, continue_uncovered: bool = True,
-                 required_args: bool = True):
+                 required_args: bool = True, owners: dict | None = None):
         self.optional_args, self.continue_uncovered = optional_args, continue_uncovered
         self.required_args = required_args
+        self.owners = tuple(sorted((owners or {}).items()))  # clause_key -> the tool it is about
         request = " ".join(unwrapped(line) for line in request.split("\n"))
         request = " ".join(request.split())  # as the prompt shows it
         self.source, self.text = request, request.lower()
@@ -1777,6 +1821,10 @@ class Grounding:
                 lowered = ground.lower()
                 starts = frozenset(m.start() for n in names for m in re.finditer(
                     r"\b(?=(?:the\s+|\w\s+)?" + re.escape(n) + r"\b)", lowered)) or None
+            if self.owners and (away := others_clauses(ground, self.tool, self.owners)):
+                # nor from a clause about another tool, when this tool's clause names its own
+                starts = starts and frozenset(at for at in starts if at not in away) or \
+                    frozenset(at for at in range(len(ground)) if at not in away)
             return StringValue(max_chars(schema), ground=ground, taken=taken,
                                region=with_region(schema), apart=in_list, starts=starts,
                                barred=barred)

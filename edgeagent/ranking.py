@@ -17,7 +17,7 @@ import re
 import numpy as np
 
 from .embeddings import Embedder
-from .grammar import name_words, request_tasks, same_word
+from .grammar import name_words, request_clauses, request_tasks, same_word
 from .tools import Tool
 
 
@@ -29,15 +29,10 @@ def tool_text(tool: Tool) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", words)  # camelCase -> camel Case
 
 
-_CLAUSE_BREAK = re.compile(r"(?<=[.?!;])\s+|,\s*(?:(?:and|then|also)\s+)?|"
-                           r"\s+(?:and|then|also|as well as)\s+")
-
-
 def request_parts(request: str) -> list[str]:
     """The request and its clauses: a request that asks for several things matches each tool
     through the clause about it, not through the whole text."""
-    clauses = [c.strip() for c in _CLAUSE_BREAK.split(request) if len(c.strip()) > 3]
-    return [request] + [c for c in clauses if c != request]
+    return [request] + [c for c in request_clauses(request) if c != request]
 
 
 _NAME_FILLER = {"the", "and", "for", "with", "from", "that", "this", "get"}

@@ -1253,3 +1253,28 @@ def test_west_and_south_coordinates_are_negative():
     assert m.feed(' f(coord1=[33.4484, -112.074])\n').finished
     plain = Matcher.for_decision(_tool(size={"type": "integer"}), ground=Grounding("5 S shirts"))
     assert plain.feed(' f(size=5)\n').finished               # no coordinates, no sign
+
+
+def test_a_call_takes_no_text_from_a_clause_about_another_tool():
+    tools = tools_from_definitions([
+        {"name": "flight", "parameters": {"type": "dict", "properties": {
+            "to": {"type": "string"}}, "required": ["to"]}},
+        {"name": "hotel", "parameters": {"type": "dict", "properties": {
+            "city": {"type": "string"}}, "required": ["city"]}}])
+    request = "Book a flight to Seattle and a hotel in Boston for 4 nights."
+    owners = {"book a flight to seattle": "flight", "a hotel in boston for 4 nights.": "hotel"}
+
+    def after(text, request=request, owners=owners):
+        return Matcher.for_decision(tools, max_calls=2,
+                                    ground=Grounding(request, owners=owners)).feed(text)
+    assert after(' flight(to="Seattle"); hotel(city="Seattle') is None   # the flight's clause
+    assert after(' flight(to="Seattle"); hotel(city="Boston")\n').finished
+    assert after(' flight(to="Boston') is None
+    assert after(' flight(to="Boston', owners={}) is not None          # without the ranking
+    # a clause that names nothing of its own, or refers back, takes what another clause says
+    back = "Book a flight to Seattle and a hotel in the same city for 4 nights."
+    keys = {"book a flight to seattle": "flight", "a hotel in the same city for 4 nights.": "hotel"}
+    assert after(' flight(to="Seattle"); hotel(city="Seattle")\n', back, keys).finished
+    vague = "Book a flight to Seattle and a hotel there for 4 nights."
+    keys = {"book a flight to seattle": "flight", "a hotel there for 4 nights.": "hotel"}
+    assert after(' flight(to="Seattle"); hotel(city="Seattle")\n', vague, keys).finished
