@@ -63,6 +63,13 @@ def test_a_request_of_several_tasks_asks_for_two_calls(gate):
     assert gate("What is the weather forecast in Oslo and Bergen today?").min_calls == 1
 
 
+def test_the_clauses_about_tools_keep_their_tools_values(gate):
+    both = gate("What is the weather forecast in Oslo, and convert 250 dollars to euros.")
+    assert both.owners == {"what is the weather forecast in oslo": "get_weather",
+                           "convert 250 dollars to euros.": "convert_currency"}
+    assert gate("What is the weather forecast in Oslo today?").owners == {}
+
+
 def test_a_fairly_near_tool_that_needs_an_unstated_number_gets_no_call(gate):
     assert gate("How much is that in euros?") is None          # 0.37, and no amount stated
     assert gate("How much is 40 dollars in euros?") is not None
