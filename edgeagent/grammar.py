@@ -730,7 +730,8 @@ _NUMBER_IN_TEXT = re.compile(r"(?<![\w.^])(?<!\^-)-?(?:(?<![\[,])\d{1,3}(?:,\d{3
 # A number and a unit that gives it a second reading: "5%" is also 0.05, "$1.2M" 1200000.
 _NUMBER_WITH_UNIT = re.compile(
     r"(\$?)(" + _NUMBER_IN_TEXT.pattern + r")"
-    r"(?:\s?(%|percent\b|thousand\b|million\b|billion\b|trillion\b|[kKmMbB]\b))?")
+    r"(?:\s?(%|percent\b|thousand\b|million\b|billion\b|trillion\b|[kKmMbB]\b))?"
+    r"(?:\s?[x×*]\s?10\^(-?\d{1,3})\b)?")  # "8.854 x 10^-12"
 # A latitude or longitude with its hemisphere ("33.4484 N", "112.0740° W").
 _HEMISPHERE = re.compile(r"\d+(?:\.\d+)?\s?°?\s?([NSEW])(?![\w.])")
 _LATITUDE_JOIN = re.compile(r"\s?°?\s?[NS],\s*")  # from a latitude to its longitude
@@ -986,8 +987,8 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     # a text giving latitudes and longitudes (N or S, E or W) writes west and south as signs
     coordinates = len({m.group(1) in "NS" for m in _HEMISPHERE.finditer(text)}) == 2
     for m in _NUMBER_WITH_UNIT.finditer(text):
-        dollar, number, unit = m.groups()
-        value = float(number.replace(",", ""))
+        dollar, number, unit, power = m.groups()
+        value = float(number.replace(",", "")) * 10 ** int(power or 0)
         unit = (unit or "").lower()
         readings = {value}
         if coordinates and (h := _HEMISPHERE.match(text, m.start(2))) and h.group(1) in "WS":
@@ -1116,7 +1117,7 @@ def number_literals(mentions: Iterable[Mention], integer: bool, real: bool = Fal
         if whole and not real:
             out.add(str(int(value)))
         if not integer:
-            text = repr(round(value, 12))
+            text = repr(float(f"{value:.15g}"))  # as stated, without float noise ("8.854e-12")
             if _NUM_FULL.fullmatch(text):
                 out.add(text)
     return frozenset(out)
@@ -1617,6 +1618,8 @@ class Grounding:
         1 meter and 2 meters"), so the later calls go on in the request's order."""
         numbers = set(numbers_in(list(used)))
         first = not self.tool_calls()
+        if not first:  # a number earlier calls of the tool used too says nothing of this one's
+            numbers -= set(numbers_in(arguments_of(self.tool_calls())))
         if first:  # the earliest sentence that gives each number
             here = {min(sentences) for number in numbers if (sentences := [
                 m.sentence for m in self.mentions if number in m.readings])}

@@ -395,6 +395,13 @@ def test_an_exponent_is_no_stated_number():
     assert m.feed(" f(acceleration=3, time=5)\n").finished      # no number is left for more
 
 
+def test_a_number_times_a_power_of_ten_is_one_number():
+    tools = _tool(permittivity={"type": "float"})
+    m = Matcher.for_decision(tools, ground=Grounding("in a vacuum of 8.854 x 10^-12 F/m"))
+    assert m.feed(" f(permittivity=8.854)") is None and m.feed(" f(permittivity=10)") is None
+    assert m.feed(" f(permittivity=8.854e-12)\n").finished
+
+
 def test_a_repeat_call_varies_a_string_the_request_lists_with_others():
     tools = _tool(location={"type": "string"}, movie={"type": "string"})
     listed = _after(tools, "Find movies in Seattle and Los Angeles: Tenet",
@@ -871,6 +878,17 @@ def test_a_call_takes_no_number_of_a_sentence_that_states_another_calls_numbers(
                                   max_calls=2, ground=Grounding(
         "A player scores 60% of shots. Out of 10 shots, how likely is 7? And out of 15?"))
     assert shared.feed(" f(trials=10, p=0.6)").feed("; f(trials=15, p=0.6)\n").finished
+
+
+def test_a_number_all_calls_share_does_not_place_a_later_call_in_its_sentence():
+    tools = _tool(mass={"type": "integer"}, initial={"type": "integer"}, final={"type": "integer"})
+    m = Matcher.for_decision(tools, max_calls=2, ground=Grounding(
+        "An experiment heats a 2 kg sample from an initial temperature of 25 to a final "
+        "temperature of 75. The experiment is repeated, but this time the initial temperature "
+        "is 10 and the final temperature is 50."))
+    second = m.feed(" f(mass=2, initial=25, final=75); f(mass=2, initial=")
+    assert second.feed("25") is None                       # the mass, shared, places nothing
+    assert second.feed("10, final=50)\n").finished
 
 
 def test_a_first_call_takes_the_numbers_of_the_first_sentence_that_states_them():
