@@ -1108,6 +1108,20 @@ def years(mentions: list[Mention], name: str) -> list[Mention]:
     return [m for m in mentions if any(1000 <= r <= 2999 and r.is_integer() for r in m.readings)]
 
 
+# A year, with the word that leads it ("of 2013", "in 2020").
+_YEAR = re.compile(r"(\s+(?:of|in|for|from|since|during|on|at|by)\s+)?(?<![\w.,-])[12]\d{3}"
+                   r"(?!\w)(?![.,-]\d)")
+
+
+def years_for(text: str, others: tuple) -> frozenset:
+    """Where `text` states a year, when another argument names a year: no text runs over the
+    year that argument takes ("the Criminal Law Amendment Act of 2013": act_name="Criminal
+    Law Amendment Act", amendment_year=2013), nor over the word that leads it."""
+    if not any("year" in name_words(o) for o in others):
+        return frozenset()
+    return frozenset(at for m in _YEAR.finditer(text) for at in (m.start(), m.end() - 4))
+
+
 def number_literals(mentions: Iterable[Mention], integer: bool, real: bool = False
                     ) -> frozenset:
     """How the call language may write the readings of these mentions."""
@@ -1817,7 +1831,7 @@ class Grounding:
             measure = is_currency(schema, name) or is_unit(name)
             barred = frozenset() if starts is not None else \
                 other_end_starts(ground, end_of(name), measure) | \
-                quotes_named_for(ground, name, others)
+                quotes_named_for(ground, name, others) | years_for(ground, others)
             if not in_list and (names := self.task_names_left(name)):
                 # the call is for a task no call has done: it takes that task's name (from
                 # "the" or a letter before it: "the Magna Carta", "E Major")

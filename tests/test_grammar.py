@@ -402,6 +402,16 @@ def test_a_number_times_a_power_of_ten_is_one_number():
     assert m.feed(" f(permittivity=8.854e-12)\n").finished
 
 
+def test_a_text_does_not_run_over_the_year_another_argument_takes():
+    tools = _tool(act_name={"type": "string"}, amendment_year={"type": "integer"})
+    m = Matcher.for_decision(tools, ground=Grounding("Details of the Crime Act of 2013, please"))
+    assert m.feed(' f(act_name="Crime Act of') is None        # nor over the word leading it
+    assert m.feed(' f(act_name="Crime Act", amendment_year=2013)\n').finished
+    codes = _tool(case={"type": "string"}, year={"type": "integer"})
+    coded = Matcher.for_decision(codes, ground=Grounding("Case 2018ABC, filed in 2018"))
+    assert coded.feed(' f(case="2018ABC", year=2018)\n').finished   # a code is no year
+
+
 def test_a_repeat_call_varies_a_string_the_request_lists_with_others():
     tools = _tool(location={"type": "string"}, movie={"type": "string"})
     listed = _after(tools, "Find movies in Seattle and Los Angeles: Tenet",
