@@ -151,6 +151,20 @@ def percent_as_whole(schema: dict) -> bool:
         "percent" in description and "decimal" not in description)
 
 
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def emails_in(text: str) -> list[str]:
+    """The email addresses a text gives, each once."""
+    return list(dict.fromkeys(m.group().rstrip(".") for m in _EMAIL.finditer(text)))
+
+
+def is_email(schema: dict, name: str) -> bool:
+    """Whether a string argument holds an email address ("The email address to send to")."""
+    return schema.get("type") == "string" and "email address" in (
+        f"{name.replace('_', ' ')} {schema.get('description', '')}".lower())
+
+
 def is_currency(schema: dict, name: str) -> bool:
     """Whether a string argument holds a currency (its name or description says so)."""
     return schema.get("type") == "string" and (

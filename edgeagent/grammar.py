@@ -26,9 +26,9 @@ from collections import Counter
 from itertools import permutations
 from typing import Any, Iterable, Iterator, NamedTuple
 
-from .formats import (as_schema_writes, date_format, is_currency, is_place, is_unit, measured_in,
-                      name_parts, percent_as_whole, places_in, stated_dates, stated_units,
-                      with_region)
+from .formats import (as_schema_writes, date_format, emails_in, is_currency, is_email, is_place,
+                      is_unit, measured_in, name_parts, percent_as_whole, places_in,
+                      stated_dates, stated_units, with_region)
 from .tools import Tool
 
 MAX_STRING_CHARS = 256
@@ -1815,6 +1815,9 @@ class Grounding:
             if (fmt := date_format(schema, name)) and (dates := stated_dates(self.source, fmt)):
                 # a date argument takes a whole date, not the "17" of "March 17, 1915"
                 return value_frame({"enum": [d for d in dates if d not in taken] or dates})
+            if is_email(schema, name) and (emails := emails_in(self.source)):
+                # an address, not the name of who has it ("John Doe at john.doe@example.com")
+                return value_frame({"enum": [e for e in emails if e not in taken] or emails})
             if not in_list and not self.earlier and not is_place(name) and \
                     len(choices := self.described_choices(schema)) == 1 and \
                     choices[0].lower() not in taken and not is_default(schema, choices[0]):

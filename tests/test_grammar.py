@@ -412,6 +412,13 @@ def test_a_text_does_not_run_over_the_year_another_argument_takes():
     assert coded.feed(' f(case="2018ABC", year=2018)\n').finished   # a code is no year
 
 
+def test_an_email_address_argument_takes_an_address_the_request_gives():
+    tools = _tool(to={"type": "string", "description": "The email address to send to."})
+    m = Matcher.for_decision(tools, ground=Grounding("Email John Doe at john.doe@example.com."))
+    assert m.feed(' f(to="John') is None
+    assert m.feed(' f(to="john.doe@example.com")\n').finished
+
+
 def test_a_repeat_call_varies_a_string_the_request_lists_with_others():
     tools = _tool(location={"type": "string"}, movie={"type": "string"})
     listed = _after(tools, "Find movies in Seattle and Los Angeles: Tenet",
