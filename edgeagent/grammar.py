@@ -810,6 +810,7 @@ _CLAUSE_BREAK = re.compile(r"(?<=[.?!;])\s+|,\s*(?:(?:and|then|also)\s+)?|"
 
 
 def request_clauses(request: str) -> list[str]:
+    """The request's clauses, which the tool ranking matches against the tools one by one."""
     return [request[a:b].strip() for a, b in _spans(request, _CLAUSE_BREAK, 3)]
 
 
@@ -1632,12 +1633,11 @@ class Grounding:
         1 meter and 2 meters"), so the later calls go on in the request's order."""
         numbers = set(numbers_in(list(used)))
         first = not self.tool_calls()
-        if not first:  # a number earlier calls of the tool used too says nothing of this one's
-            numbers -= set(numbers_in(arguments_of(self.tool_calls())))
         if first:  # the earliest sentence that gives each number
             here = {min(sentences) for number in numbers if (sentences := [
                 m.sentence for m in self.mentions if number in m.readings])}
-        else:
+        else:  # a number the tool's earlier calls used too says nothing of this call's sentence
+            numbers -= set(numbers_in(arguments_of(self.tool_calls())))
             here = {m.sentence for m in self.mentions if m.readings & numbers}
         if not here:
             return mentions
@@ -1843,8 +1843,8 @@ class Grounding:
                     r"\b(?=(?:the\s+|\w\s+)?" + re.escape(n) + r"\b)", lowered)) or None
             if self.owners and (away := others_clauses(ground, self.tool, self.owners)):
                 # nor from a clause about another tool, when this tool's clause names its own
-                starts = starts and frozenset(at for at in starts if at not in away) or \
-                    frozenset(at for at in range(len(ground)) if at not in away)
+                kept = frozenset(at for at in starts if at not in away) if starts else None
+                starts = kept or frozenset(at for at in range(len(ground)) if at not in away)
             return StringValue(max_chars(schema), ground=ground, taken=taken,
                                region=with_region(schema), apart=in_list, starts=starts,
                                barred=barred)

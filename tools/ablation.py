@@ -27,7 +27,8 @@ ROWS = [  # (what the row shows, the setting changed)
     ("with divergence", {"EDGEAGENT_AGENT__DIVERGE_REPEATS": "true"}),
 ]
 # The ranking's finer switches (CLAUSE_CALL_FLOOR=1, TASK_CALL_FLOOR=1, NAMED_TOOL_FLOOR=1,
-# UNSTATED_NUMBER_CEILING=-1) and SIMILAR_EXAMPLES=3 run the same way: add a row to measure them.
+# UNSTATED_NUMBER_CEILING=-1, CLAUSE_LOCAL_VALUES=false) and SIMILAR_EXAMPLES=3 run the same
+# way: add a row to measure them.
 
 
 def run(setting: dict, data: str, limit: int) -> dict[str, float]:
