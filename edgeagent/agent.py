@@ -160,7 +160,7 @@ class Agent:
         near = [t for t, score in zip(tools, scores) if score >= best - s.first_call_margin]
         near = [t.name for t in named_apart(request, near) or near]  # its own name word said
         # each clause that is clearly about some tool asks for a call of it
-        about = {clause: tools[int(row.argmax())].name  # the clauses in the request's order
+        about = {clause_key(clause): tools[int(row.argmax())].name  # in the request's order
                  for clause, row in zip(request_parts(request)[1:], similarities[1:])
                  if row.max() >= s.clause_call_floor}
         asked = list(about.values())
@@ -171,8 +171,7 @@ class Agent:
         # a request of several tasks about the tools ("..., then ...") asks for several calls
         tasks = self.ranker.tasks_about_tools(request, tools, s.task_call_floor)
         # a call's texts keep to the clauses about its tool (when they are about several)
-        owners = {clause_key(c): name for c, name in about.items()} \
-            if len(set(asked)) > 1 and s.clause_local_values else {}
+        owners = about if len(set(asked)) > 1 and s.clause_local_values else {}
         return Gate(allow_none=best < s.relevance_ceiling and not named, first=near,
                     wanted=sorted(wanted) if len(wanted) > 1 else [],
                     min_calls=2 if tasks > 1 else 1, owners=owners)

@@ -831,21 +831,23 @@ def clause_key(clause: str) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def others_clauses(text: str, tool: str, owners: tuple) -> frozenset:
-    """Where in `text` lie the clauses that are about another tool than `tool`, when a clause
-    about `tool` names a subject of its own ("Book a flight from Seattle to Boston and a hotel
-    in Boston": not "Seattle" for the hotel); none when it refers back ("on the same
-    platform") or names nothing ("and also the interest coverage ratio"). A clause that says
-    "the same" is no other tool's ("then do the same for Hinduism"). `owners`: (clause_key,
-    tool) pairs."""
+def outside_others(text: str, tool: str, owners: tuple) -> frozenset | None:
+    """Where in `text` a value of a call of `tool` may start: outside the clauses about
+    another tool, when a clause about `tool` names a subject of its own ("Book a flight from
+    Seattle to Boston and a hotel in Boston": not "Seattle" for the hotel); None (anywhere)
+    when it refers back ("on the same platform") or names nothing ("and also the interest
+    coverage ratio"). A clause that says "the same" is no other tool's ("then do the same for
+    Hinduism"). `owners`: (clause_key, tool) pairs. Cached: the decoder builds a value's frame
+    for every candidate token it tries."""
     about = dict(owners)
     spans = [(a, b, about.get(clause_key(text[a:b]))) for a, b in _spans(text, _CLAUSE_BREAK, 3)]
     own = [text[a:b] for a, b, owner in spans if owner == tool]
     if not own or any(_SAME.search(c.lower()) for c in own) or \
             not any(names_in(c) or _quoted(c) for c in own):
-        return frozenset()
-    return frozenset(at for a, b, owner in spans if owner not in (None, tool)
-                     and not _SAME.search(text[a:b].lower()) for at in range(a, b))
+        return None
+    away = {at for a, b, owner in spans if owner not in (None, tool)
+            and not _SAME.search(text[a:b].lower()) for at in range(a, b)}
+    return frozenset(range(len(text))) - away if away else None
 
 
 # Words that lead a value ("between X and Y", "for X", "in X").
@@ -1841,10 +1843,9 @@ class Grounding:
                 lowered = ground.lower()
                 starts = frozenset(m.start() for n in names for m in re.finditer(
                     r"\b(?=(?:the\s+|\w\s+)?" + re.escape(n) + r"\b)", lowered)) or None
-            if self.owners and (away := others_clauses(ground, self.tool, self.owners)):
+            if self.owners and (outside := outside_others(ground, self.tool, self.owners)):
                 # nor from a clause about another tool, when this tool's clause names its own
-                kept = frozenset(at for at in starts if at not in away) if starts else None
-                starts = kept or frozenset(at for at in range(len(ground)) if at not in away)
+                starts = (starts & outside if starts else None) or outside
             return StringValue(max_chars(schema), ground=ground, taken=taken,
                                region=with_region(schema), apart=in_list, starts=starts,
                                barred=barred)
