@@ -110,25 +110,27 @@ class StringValue:
     of those places in the request, and never at or across one of `barred`. A value that ends
     in a capitalized word ends where the request's name does ("Yellowstone National Park").
     With `region`, a place the request writes with its region ("Boston, MA") is not cut short
-    before it."""
+    before it. It does not run on into one of `kinds`, words the request writes in lower case
+    ("Chicken Noodle Soup |recipe" for a recipe tool)."""
 
     __slots__ = ("chars", "phase", "max_chars", "ground", "taken", "region", "apart", "starts",
-                 "barred")
+                 "barred", "kinds")
 
     def __init__(self, max_chars: int = MAX_STRING_CHARS, chars: str = "", phase: int = 0,
                  ground: str | None = None, taken: frozenset = frozenset(), region: bool = False,
                  apart: bool = False, starts: frozenset | None = None,
-                 barred: frozenset = frozenset()):
+                 barred: frozenset = frozenset(), kinds: frozenset = frozenset()):
         self.max_chars, self.chars, self.phase = max_chars, chars, phase
         self.ground, self.taken, self.region, self.apart = ground, taken, region, apart
-        self.starts, self.barred = starts, barred
+        self.starts, self.barred, self.kinds = starts, barred, kinds
 
     def _next(self, chars, phase):
         if self.ground is not None and not self._from_request(chars) and \
                 self._state_added(chars) is None:
             return None
         return (CONSUME, StringValue(self.max_chars, chars, phase, self.ground, self.taken,
-                                     self.region, self.apart, self.starts, self.barred))
+                                     self.region, self.apart, self.starts, self.barred,
+                                     self.kinds))
 
     def _from_request(self, chars: str) -> bool:
         """Whether the request has `chars` from a word start (and, if that is in quotes, not
@@ -137,13 +139,21 @@ class StringValue:
         taken = bool(self.chars) and self._is_taken()  # may grow on: no dead ends
         starts = [at for at in self._starts(chars) if self._open_in_quotes(at, len(chars))]
         if chars[-1:] in " ," and self.chars and not taken:
-            return any(not breaks_at(self.ground, at + len(self.chars)) for at in starts)
+            return any(not self._breaks_at(at + len(self.chars)) for at in starts)
         return bool(starts)
+
+    def _kind_at(self, at: int, word: re.Pattern = re.compile(r"\s*(\w+)\b")) -> bool:
+        """Whether the word at `at` (after spaces) is one of `kinds`, outside quotes."""
+        return bool(self.kinds) and (m := word.match(self.ground, at)) is not None and \
+            m.group(1) in self.kinds and not _in_quotes(self.ground, at)
+
+    def _breaks_at(self, at: int) -> bool:
+        return breaks_at(self.ground, at) or self._kind_at(at)
 
     def _starts(self, chars: str) -> list[int]:
         # nor running into another argument's value ("New York to Los Angeles" for a start)
         return [at for at in word_starts(chars, self.ground)
-                if (self.starts is None or at in self.starts) and
+                if (self.starts is None or at in self.starts) and not self._kind_at(at) and
                 not any(at <= b < at + len(chars) for b in self.barred)]
 
     def _state_added(self, chars: str) -> str | None:
@@ -246,7 +256,7 @@ class StringValue:
             return len(state) < 2
         end, taken, n = len(self.ground) - len(self.chars), self._is_taken(), len(self.chars)
         return any(at < end and at + n not in self.barred
-                   and (taken or not breaks_at(self.ground, at + n))
+                   and (taken or not self._breaks_at(at + n))
                    and not leaves_quotes(self.ground, at, at + n + 1)
                    and self._open_in_quotes(at, n + 1)
                    for at in self._starts(self.chars))
@@ -550,8 +560,12 @@ class Fields:
             return value_frame({"enum": crossed})  # "in 1900 and 1950 ... in these years"
         if (fresh := self.ground.combining(name, dict(self.values))) is not None:
             return value_frame({"enum": fresh})  # the combination of lists not yet called
+        others = [s for n, s, _ in self.fields if n != name]
+        rivals = frozenset(str(c).lower() for s in others
+                           for c in s.get("enum") or s.get("items", {}).get("enum") or ())
         return self.ground.frame(schema, [v for _, v in self.values], name=name,
-                                 others=tuple(n for n, _, _ in self.fields if n != name))
+                                 others=tuple(n for n, _, _ in self.fields if n != name),
+                                 rivals=rivals)
 
     def key_choice(self, closing=False) -> Choice:
         opener, first, nxt, close = self.STYLES[self.style]
@@ -1059,8 +1073,8 @@ def own_words(name: str) -> frozenset:
 
 def same_word(a: str, b: str) -> bool:
     """Whether name word `a` names text word `b`: the same word ("accelerated" for
-    "acceleration") or an abbreviation of it ("std" for "standard", "temp")."""
-    if a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5]):
+    "acceleration"; "baths" for "bath") or an abbreviation of it ("std" for "standard")."""
+    if a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5]) or _singular(a) == b:
         return True
     rest = iter(b)
     return len(b) > len(a) and a[0] == b[0] and all(c in rest for c in a)
@@ -1216,7 +1230,7 @@ class Grounding:
         self.required_args = required_args
         self.owners = tuple(sorted((owners or {}).items()))  # clause_key -> the tool it is about
         request = " ".join(unwrapped(line) for line in request.split("\n"))
-        request = " ".join(request.split())  # as the prompt shows it
+        request = unwrapped(" ".join(request.split()))  # as the prompt shows it, in one piece
         self.source, self.text = request, request.lower()
         self.words = set(re.findall(r"[a-z]+", self.text))
         digits, words = stated_numbers(request)
@@ -1627,12 +1641,14 @@ class Grounding:
                         and w[0].isupper() == first.isupper() and w.lower() not in _NOT_ITEMS])
         return out
 
-    def local(self, mentions: list[Mention], used) -> list[Mention]:
+    def local(self, mentions: list[Mention], used, name: str = "") -> list[Mention]:
         """The mentions but those of another sentence that states several numbers, one the way
         the call's sentence does ("The first house has 3 bedrooms and 2 baths. The second
         house has 4 bedrooms and 3 baths"): that one is another call's. A tool's first call
         takes the first of such sentences ("a distance of 0.5 meters ... Then at a distance of
-        1 meter and 2 meters"), so the later calls go on in the request's order."""
+        1 meter and 2 meters"), so the later calls go on in the request's order. Not a number
+        labelled with argument `name` when the call's sentence labels none so ("a class of
+        30 students. ... 15 of your students are extroverts": extroverts=15)."""
         numbers = set(numbers_in(list(used)))
         first = not self.tool_calls()
         if first:  # the earliest sentence that gives each number
@@ -1648,7 +1664,9 @@ class Grounding:
                  self.per_sentence[m.sentence] > 1 and words & set(m.label)}
         if first:  # only a later sentence is another call's
             alike = {n for n in alike if n > min(here)}
-        return [m for m in mentions if m.sentence not in alike]
+        named = [] if not name or any(naming_score(m, name) for m in self.mentions
+                                      if m.sentence in here) else labelled(mentions, name)
+        return [m for m in mentions if m.sentence not in alike or m in named]
 
     def first_of(self, mentions: list[Mention]) -> list[Mention]:
         """For a tool's first call, the mentions but those after the first sentence they are
@@ -1756,7 +1774,8 @@ class Grounding:
         return not negated.pop() if len(negated) == 1 else None  # said both ways: not stated
 
     def frame(self, schema: dict, used=(), in_list: bool = False, name: str = "",
-              beside: tuple = (), others: tuple = (), around: tuple = ()):
+              beside: tuple = (), others: tuple = (), around: tuple = (),
+              rivals: frozenset = frozenset()):
         """The frame for a value that should come from the request: a string it contains, a
         number it states and this call has not used up (one labelled with the argument's name
         when there is one), an enum value it names, a flag it states (each only where the
@@ -1774,7 +1793,7 @@ class Grounding:
             left = [m for m in self.unused(mentions, [*around, *used])
                     if number_literals([m], integer, real)]
             if not in_list:  # "The first house has 3 bedrooms ... The second house has 4"
-                left = self.varied(self.local(left, used) or left, name, mentions, used)
+                left = self.varied(self.local(left, used, name) or left, name, mentions, used)
             if in_list and not used and self.tool_calls():  # "one histogram for each data set"
                 fresh = self.fresh_lists(mentions)
                 left = [m for m in left if m.group in fresh] or left
@@ -1812,8 +1831,10 @@ class Grounding:
         if kind == "string":
             items = tuple(strings_in(list(used)))
             listed = self.listed(name, schema, used)
-            # nor only words of its own name ("what method was used": no method_used="method")
-            taken = frozenset(v.lower() for v in [*items, *beside, *listed]) | own_words(name)
+            # nor only words of its own name ("what method was used": no method_used="method"),
+            # nor a choice of another argument ("RGB and HEX values for navy": no color="RGB")
+            taken = frozenset(v.lower() for v in [*items, *beside, *listed]) | own_words(name) \
+                | rivals
             if (fmt := date_format(schema, name)) and (dates := stated_dates(self.source, fmt)):
                 # a date argument takes a whole date, not the "17" of "March 17, 1915"
                 return value_frame({"enum": [d for d in dates if d not in taken] or dates})
@@ -1846,9 +1867,13 @@ class Grounding:
             if self.owners and (outside := outside_others(ground, self.tool, self.owners)):
                 # nor from a clause about another tool, when this tool's clause names its own
                 starts = (starts & outside if starts else None) or outside
+            # nor ends on a word of the tool's name that the request writes in lower case: it
+            # says what kind of thing the value is ("the Chicken Noodle Soup recipe")
+            kinds = frozenset(w for w in name_parts(self.tool) if w) - \
+                set(name_parts(schema.get("description", "")))
             return StringValue(max_chars(schema), ground=ground, taken=taken,
                                region=with_region(schema), apart=in_list, starts=starts,
-                               barred=barred)
+                               barred=barred, kinds=kinds)
         if kind == "array":
             row = schema.get("items", {})
             if in_list and used and isinstance(used[-1], list) and row.get("type") in (

@@ -412,6 +412,38 @@ def test_a_text_does_not_run_over_the_year_another_argument_takes():
     assert coded.feed(' f(case="2018ABC", year=2018)\n').finished   # a code is no year
 
 
+def test_a_text_is_no_choice_of_another_argument():
+    tools = _tool(color={"type": "string"}, kinds={"type": "array", "items": {
+        "type": "string", "enum": ["RGB", "HEX"]}})
+    m = Matcher.for_decision(tools, ground=Grounding("The RGB and HEX values for navy?"))
+    assert m.feed(' f(color="RGB"') is None
+    assert m.feed(' f(color="navy", kinds=["RGB", "HEX"])\n').finished
+
+
+def test_a_text_does_not_take_a_word_of_the_tools_name_written_in_lower_case():
+    tools = tools_from_definitions([{"name": "recipe_search.find", "parameters": {
+        "type": "dict", "properties": {"dish": {"type": "string"}}, "required": ["dish"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding("Find a Chicken Soup recipe, or a Recipe"))
+    assert m.feed(' recipe_search.find(dish="Chicken Soup recipe') is None
+    assert m.feed(' recipe_search.find(dish="recipe') is None
+    assert m.feed(' recipe_search.find(dish="Chicken Soup")\n').finished
+    assert m.feed(' recipe_search.find(dish="Recipe")\n').finished  # as a name it may
+    # unless the argument's description names it as a value
+    roles = tools_from_definitions([{"name": "get_president", "parameters": {
+        "type": "dict", "properties": {"position": {"type": "string", "description":
+                                                    "Either 'president' or 'vice president'."}},
+        "required": ["position"]}}])
+    said = Matcher.for_decision(roles, ground=Grounding("Who was vice president in 1990?"))
+    assert said.feed(' get_president(position="vice president")\n').finished
+
+
+def test_quotes_around_a_request_of_several_lines_mark_no_value():
+    tools = tools_from_definitions([{"name": "recipe_search.find", "parameters": {
+        "type": "dict", "properties": {"dish": {"type": "string"}}, "required": ["dish"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding('"Plan a dinner.\n\nFind a Soup recipe."'))
+    assert m.feed(' recipe_search.find(dish="Soup recipe') is None
+
+
 def test_an_email_address_argument_takes_an_address_the_request_gives():
     tools = _tool(to={"type": "string", "description": "The email address to send to."})
     m = Matcher.for_decision(tools, ground=Grounding("Email John Doe at john.doe@example.com."))
@@ -895,6 +927,12 @@ def test_a_call_takes_no_number_of_a_sentence_that_states_another_calls_numbers(
                                   max_calls=2, ground=Grounding(
         "A player scores 60% of shots. Out of 10 shots, how likely is 7? And out of 15?"))
     assert shared.feed(" f(trials=10, p=0.6)").feed("; f(trials=15, p=0.6)\n").finished
+    # a number labelled with the argument, which the call's own sentence labels none so
+    groups = Matcher.for_decision(_tool(total={"type": "integer"}, extroverts={"type": "integer"},
+                                        introverts={"type": "integer"}), ground=Grounding(
+        "Divide your class of 30 students into groups. You know that 15 of your students are "
+        "extroverts and 15 are introverts. Then mix 2 paints at 70%."))
+    assert groups.feed(" f(total=30, extroverts=15, introverts=15)\n").finished
 
 
 def test_a_number_all_calls_share_does_not_place_a_later_call_in_its_sentence():
