@@ -1102,6 +1102,13 @@ def counts_whole(name: str, others: tuple) -> bool:
         any(_PART_WORDS & set(name_parts(other)) for other in others)
 
 
+def names_other(mention: Mention, name: str, others: tuple) -> bool:
+    """Whether the mention's label names another argument better than `name` ("a distance
+    of 1 meter" for `distance`, not `charge`)."""
+    own = naming_score(mention, name)
+    return any(naming_score(mention, other) > own for other in others)
+
+
 def labelled(mentions: list[Mention], name: str) -> list[Mention]:
     """The mentions whose labels name the argument best ("a sample size of 50" for
     sample_size over "a sample mean of 25"); none when no label names it."""
@@ -1675,6 +1682,11 @@ class Grounding:
         several = [m.sentence for m in mentions if self.per_sentence[m.sentence] > 1]
         return [m for m in mentions if not several or m.sentence <= min(several)]
 
+    def numbered(self, names: tuple) -> tuple:
+        """Those of the arguments `names` that earlier calls of the tool gave a number."""
+        return tuple(n for n in names if any(
+            type(c["arguments"].get(n)) in (int, float) for c in self.tool_calls()))
+
     def varied(self, mentions: list[Mention], name: str, stated: list[Mention], used=()
                ) -> list[Mention]:
         """For an argument that earlier calls of the tool gave a number from a sentence that
@@ -1753,6 +1765,16 @@ class Grounding:
                    if meaning.lower() in self.words and value not in said]
         return said + list(dict.fromkeys(glossed))
 
+    def closed_choices(self, schema: dict) -> list[str]:
+        """The values a description names as the only ones ("Can be 'melting', 'freezing',
+        ..."), when the request says one of them: those, and the request's spelling of
+        each it says; none otherwise. In BFCL's answers such a value is one of them 47
+        times out of 47."""
+        description = str(schema.get("description", ""))
+        if not _CLOSED.search(description) or not (said := self.described_choices(schema)):
+            return []
+        return list(dict.fromkeys([*said, *described_values(description)]))
+
     def unused_choices(self, schema: dict, used=()) -> list[str]:
         """The values the argument's description names that the request says and no value the
         call has `used` says."""
@@ -1812,17 +1834,23 @@ class Grounding:
             # A number labelled with the argument's name ("a current of 20") that no earlier
             # call took ("size 3000 in New York and 4000 in LA": the second call gets 4000);
             # once all are taken, one of them again or any number no call took.
-            named = labelled(left, name) or years(left, name) or in_units(left, schema)
+            # a number in the argument's unit comes first ("500 grams", not "the same mass
+            # of water at 100 degrees" for "Mass of the substance in grams")
+            unit = in_units(left, schema)
+            named = labelled(unit, name) or unit or labelled(left, name) or years(left, name)
             if named and not in_list and not self.tool_calls():
                 named = self.first_of(named)
             if named:
                 earlier = arguments_of(self.earlier)
                 # a year argument whose labelled years are taken takes a year no call took
                 left = self.unused(named, earlier) or self.unused(years(left, name), earlier) \
-                    or named + self.unused(left, earlier)
+                    or named + [m for m in self.unused(left, earlier)
+                                if not names_other(m, name, self.numbered(others))]
             allowed = number_literals(left, integer, real)
             if not allowed and in_list:
                 return None  # the list has used up what the request states
+            if not allowed:  # the call used up what it states: not one again, the model's
+                return value_frame(schema)  # ("a deck of 52 cards": total 52, hearts 13)
             if not in_list and counts_whole(name, others) and len(allowed) > 1:
                 # a whole is no smaller than its part: not the least ("5 heads in 8 tosses")
                 least = min(map(float, allowed))
@@ -1848,6 +1876,10 @@ class Grounding:
                 # names as examples ("constitutional law" for "e.g., constitutional law,
                 # criminal law"), or a part of it
                 return StringValue(max_chars(schema), ground=choices[0])
+            if not in_list and (closed := self.closed_choices(schema)):
+                # "Choices are 'trapezoid' or 'simpson'", one of them said: one of those
+                return value_frame({"enum": [c for c in closed if c.lower() not in taken]
+                                    or closed})
             ground = as_schema_writes(self.source, schema, name)
             starts = item_starts(ground, items, taken) if in_list and items else None
             if starts is not None and not starts:
@@ -1897,8 +1929,12 @@ class Grounding:
             return bool(self.stated_enum(schema["items"]))
         if schema.get("type") in ("integer", "number"):
             left = self.numbers_left(schema, name, used)
-            return bool(left) and (self.names_argument(name) or bool(labelled(left, name)) or
-                                   bool(years(left, name)) or bool(in_units(left, schema)))
+            if labelled(left, name) or years(left, name) or in_units(left, schema):
+                return True
+            # named but no number labelled so: not one an earlier call gave another argument
+            # ("the past 7 days ... and the total balance": no starting_balance=7)
+            others = [v for c in arguments_of(self.earlier) for k, v in c.items() if k != name]
+            return self.names_argument(name) and bool(self.unused(left, others))
         if (fmt := date_format(schema, name)) and stated_dates(self.source, fmt):
             return True  # "the rate at January 1, 2022": date="2022-01-01"
         if schema.get("type") == "boolean":  # "with details": detailed=; "standardization"
@@ -2020,7 +2056,11 @@ class Grounding:
         request states for a unit argument, else the values its description names."""
         units = stated_units(self.source) if schema.get("type") == "string" and is_unit(name) \
             else ()
-        return list(units) or self.described_choices(schema)
+        # in the description's spelling when it names the unit ("in mile": "miles")
+        described = described_values(str(schema.get("description", "")))
+        units = [next((d for d in described if _singular(d.lower()) == _singular(u.lower())), u)
+                 for u in units]
+        return list(dict.fromkeys(units)) or self.described_choices(schema)
 
 
 def _singular(word: str) -> str:
@@ -2092,6 +2132,9 @@ _LISTED_TOGETHER = re.compile(r"(?=.*(?:,|&|\b(?:and|or|plus)\b))(?!.*(?:[.;:?!]
 _OFFERS = re.compile(r"\b(?:e\.g\.?|eg\.|i\.e\.|such as|like|for example|for instance|could be|"
                      r"can be|one of|either|options are)[:,]?\s+(.+?)(?=\.\s|\.$|\)|;|\betc\b|$)",
                      re.IGNORECASE)
+# A description that names the only values an argument takes.
+_CLOSED = re.compile(r"\b(?:choices are|can be|one of|either|options are|could be|"
+                     r"possible values|must be)\b", re.IGNORECASE)
 _OFFER_ITEMS = re.compile(r",|\bor\b|\band\b|/")
 _DESCRIBED_QUOTE = re.compile(r"(?<!\w)'([^']{1,30})'(?!\w)|\"([^\"]{1,30})\"")
 

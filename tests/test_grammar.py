@@ -444,6 +444,61 @@ def test_quotes_around_a_request_of_several_lines_mark_no_value():
     assert m.feed(' recipe_search.find(dish="Soup recipe') is None
 
 
+def test_a_later_call_takes_no_number_labelled_for_another_argument_of_its_tool():
+    tools = _tool(charge={"type": "integer"}, distance={"type": "float"})
+    later = _after(tools, "The field at a distance of 0.5 meters from a charge of 2. Then at a "
+                   "distance of 1 meter from the same charge.",
+                   " f(charge=2, distance=0.5); f(charge=")
+    assert later.feed("1") is None
+    assert later.feed("2, distance=1)\n").finished
+
+
+def test_a_number_in_the_arguments_unit_comes_before_one_its_label_names():
+    tools = _tool(mass={"type": "integer", "description": "Mass of the substance in grams."})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "Melt 500 grams of ice, then boil the same mass of water at 100 degrees."))
+    assert m.feed(" f(mass=1") is None
+    assert m.feed(" f(mass=500)\n").finished
+
+
+def test_a_text_whose_description_names_the_only_values_takes_one_of_them():
+    tools = _tool(method={"type": "string", "description":
+                          "Choices are 'trapezoid' or 'simpson'."}, function={"type": "string"})
+    later = _after(tools, "Integrate 'x^2' with the 'trapezoid' method, then do the same but "
+                   "with 'simpson'.", ' f(method="trapezoid", function="x^2"); f(method="')
+    assert later.feed('same') is None
+    assert later.feed('simpson", function="x^2")\n').finished
+
+
+def test_a_named_optional_number_is_not_one_an_earlier_call_gave_another_argument():
+    tools = tools_from_definitions([
+        {"name": "history", "parameters": {"type": "dict", "properties": {
+            "days": {"type": "integer"}}, "required": ["days"]}},
+        {"name": "balance", "parameters": {"type": "dict", "properties": {
+            "account": {"type": "string"}, "starting_balance": {"type": "float"}},
+            "required": ["account"]}}])
+    m = _after(tools, "Get the history of account 'A1' for 7 days and the total balance.",
+               ' history(days=7); balance(account="A1"')
+    assert m.feed(", starting_balance=") is None
+    assert m.feed(")\n").finished
+
+
+def test_a_unit_the_description_names_is_written_as_it_does():
+    tools = tools_from_definitions([{"name": "distance", "parameters": {"type": "dict",
+        "properties": {"to": {"type": "string"}, "units": {"type": "string", "description":
+                                                           "The units ('miles' or 'km')."}},
+        "required": ["to"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding("How far is Boston in mile?"))
+    assert m.feed(' distance(to="Boston", units="mile"') is None
+    assert m.feed(' distance(to="Boston", units="miles")\n').finished
+
+
+def test_a_number_the_call_has_used_up_is_the_models_choice_not_a_repeat():
+    tools = _tool(total={"type": "integer"}, hearts={"type": "integer"})
+    m = Matcher.for_decision(tools, ground=Grounding("Draw a heart from a deck of 52 cards."))
+    assert m.feed(" f(total=52, hearts=13)\n").finished
+
+
 def test_an_email_address_argument_takes_an_address_the_request_gives():
     tools = _tool(to={"type": "string", "description": "The email address to send to."})
     m = Matcher.for_decision(tools, ground=Grounding("Email John Doe at john.doe@example.com."))
