@@ -154,6 +154,7 @@ class StringValue:
         # nor running into another argument's value ("New York to Los Angeles" for a start)
         return [at for at in word_starts(chars, self.ground)
                 if (self.starts is None or at in self.starts) and not self._kind_at(at) and
+                not _inside_name(self.ground, at) and
                 not any(at <= b < at + len(chars) for b in self.barred)]
 
     def _state_added(self, chars: str) -> str | None:
@@ -327,6 +328,18 @@ _BREAK = re.compile(r",?\s+(?:in|on|at|for|from|with|during|near|since|until|wit
                     r",\s*(?:and|or|but|which|who|where|that)\b|\s+and\b|"
                     r"(?<=[a-z]{2}[.?!])\s")  # a sentence's end (not "Mr. X" or "Roe v. Wade")
 _QUOTED = re.compile(r"(?<!\w)'.+?'(?!\w)|\"[^\"]+\"")
+
+
+# A capitalized word right before `at`, not the first of a sentence ("Gibson |Les Paul").
+_NAME_BEFORE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][\w'-]*\s$")
+
+
+def _inside_name(text: str, at: int) -> bool:
+    """Whether a capitalized word at `at` goes on a name that starts before it, outside
+    quotes ("Les Paul" of "a Gibson Les Paul guitar"; not a code: "building Id B1004")."""
+    word = _WORD.match(text, at)
+    return text[at:at + 1].isupper() and not any(c.isdigit() for c in word.group()) and \
+        _NAME_BEFORE.search(text, max(0, at - 40), at) is not None and not _in_quotes(text, at)
 
 
 def breaks_at(text: str, at: int) -> bool:
@@ -1767,13 +1780,15 @@ class Grounding:
 
     def closed_choices(self, schema: dict) -> list[str]:
         """The values a description names as the only ones ("Can be 'melting', 'freezing',
-        ..."), when the request says one of them: those, and the request's spelling of
-        each it says; none otherwise. In BFCL's answers such a value is one of them 47
-        times out of 47."""
+        ..."), when the request says one of them: the request's spelling of those it says,
+        and those it says in another form; none otherwise. In BFCL's answers such a value is
+        one of those 47 times out of 47."""
         description = str(schema.get("description", ""))
         if not _CLOSED.search(description) or not (said := self.described_choices(schema)):
             return []
-        return list(dict.fromkeys([*said, *described_values(description)]))
+        # and those it says in another form ("vaporizing" for 'vaporization', "bugs")
+        return list(dict.fromkeys([*said, *(v for v in described_values(description) if all(
+            any(_akin(w, word) for word in self.words) for w in _TEXT_WORD.findall(v.lower())))]))
 
     def unused_choices(self, schema: dict, used=()) -> list[str]:
         """The values the argument's description names that the request says and no value the
@@ -1947,9 +1962,9 @@ class Grounding:
     def asks(self, schema: dict, name: str, used=()) -> bool:
         """Whether the request asks for an optional argument outright: it says the argument's
         name and labels a number the call has not `used` with it ("set the starting level to
-        5"), says a flag's name one way only ("with details"), a list's name and one of its
-        choices ("avoiding highways") or a text's name and a value its description names ("all
-        the roots": root_type="all") or a whole date no value of the call gives, for a date
+        5"), says a flag's name one way only ("with details"), one of a list's choices
+        ("avoiding highways", "with a patio") or a text's name and a value its description
+        names ("all the roots": root_type="all") or a whole date no value of the call gives, for a date
         argument, in a first call, when no more than one of its sentences states numbers; or
         gives a number the call has not used in the unit the argument's
         description says it is in ("within 10 miles": "Maximum distance (in miles)")."""
@@ -1970,10 +1985,10 @@ class Grounding:
             return True
         if kind == "boolean":  # "with details"; "Also apply standardization": standardize=
             return self.stated_flag(name) is not None
+        if is_choice_list(schema):  # "avoiding highways", "with a patio"
+            return bool(self.stated_enum(schema["items"]))
         if not self.names_argument(name):
             return False
-        if is_choice_list(schema):  # "avoiding highways"
-            return bool(self.stated_enum(schema["items"]))
         if kind == "string":  # "all the roots": root_type="all" ("'all' for both real ...")
             return bool(self.described_choices(schema))
         return False
@@ -2061,6 +2076,12 @@ class Grounding:
         units = [next((d for d in described if _singular(d.lower()) == _singular(u.lower())), u)
                  for u in units]
         return list(dict.fromkeys(units)) or self.described_choices(schema)
+
+
+def _akin(a: str, b: str) -> bool:
+    """Whether two words are one in another form ("bug", "bugs"; "vaporization", "vaporizing")."""
+    return _singular(a) == _singular(b) or f"{a}s" == b or f"{b}s" == a or \
+        len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5]
 
 
 def _singular(word: str) -> str:
@@ -2151,7 +2172,9 @@ def described_values(description: str) -> tuple:
 
 
 # A described value and the word that says what it means ("'asc' for ascending order").
-_GLOSS = re.compile(r"['\"]([\w-]+)['\"]\s+(?:for|means|meaning|=)\s+(\w+)")
+# ("'list' for a list of all prime factors": "list", not "a")
+_GLOSS = re.compile(r"['\"]([\w-]+)['\"]\s+(?:for|means|meaning|=)\s+(?:(?:a|an|the)\s+)?"
+                    r"(\w+)")
 
 
 @functools.lru_cache(maxsize=1024)

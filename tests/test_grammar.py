@@ -437,6 +437,17 @@ def test_a_text_does_not_take_a_word_of_the_tools_name_written_in_lower_case():
     assert said.feed(' get_president(position="vice president")\n').finished
 
 
+def test_a_text_does_not_start_inside_a_name():
+    tools = _tool(model={"type": "string"})
+    m = Matcher.for_decision(tools, ground=Grounding("Price of a used Gibson Les Paul guitar"))
+    assert m.feed(' f(model="Les') is None
+    assert m.feed(' f(model="Gibson Les Paul")\n').finished
+    code = Matcher.for_decision(tools, ground=Grounding("The building with building Id B1004"))
+    assert code.feed(' f(model="B1004")\n').finished  # a code may follow a capitalized word
+    first = Matcher.for_decision(tools, ground=Grounding("Paris is where? And Find Rome"))
+    assert first.feed(' f(model="Paris")\n').finished
+
+
 def test_quotes_around_a_request_of_several_lines_mark_no_value():
     tools = tools_from_definitions([{"name": "recipe_search.find", "parameters": {
         "type": "dict", "properties": {"dish": {"type": "string"}}, "required": ["dish"]}}])
@@ -468,6 +479,13 @@ def test_a_text_whose_description_names_the_only_values_takes_one_of_them():
                    "with 'simpson'.", ' f(method="trapezoid", function="x^2"); f(method="')
     assert later.feed('same') is None
     assert later.feed('simpson", function="x^2")\n').finished
+    # one it says in another form; not one it does not say ("'list' for a list of ...")
+    phases = _tool(mass={"type": "integer"}, phase={"type": "string", "description":
+        "Can be 'melting', 'vaporization' or 'freezing'; 'list' for a list of all."})
+    m = _after(phases, "The energy for melting 500 g of ice, then freezing and vaporizing it",
+               ' f(mass=500, phase="melting"); f(mass=500, phase="')
+    assert m.feed('list') is None and m.feed('vaporizing') is None
+    assert m.feed('vaporization")') is not None
 
 
 def test_a_named_optional_number_is_not_one_an_earlier_call_gave_another_argument():
@@ -1161,6 +1179,11 @@ def test_an_optional_list_of_choices_takes_the_choices_the_request_asks_for():
                   ).finished
     plain = Matcher.for_decision(tools, ground=Grounding("Directions from New York to Boston"))
     assert plain.feed(' f(start="New York", end="Boston")\n').finished
+    # a choice the request names asks for the list, its name said or not
+    unnamed = Matcher.for_decision(tools, ground=Grounding(
+        "Directions from New York to Boston with no ferries"))
+    assert unnamed.feed(' f(start="New York", end="Boston")\n') is None
+    assert unnamed.feed(' f(start="New York", end="Boston", avoid=["ferries"])\n').finished
 
 
 def test_a_quoted_value_named_for_another_argument_is_not_this_ones():
