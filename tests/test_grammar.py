@@ -420,9 +420,13 @@ def test_a_text_is_no_choice_of_another_argument():
     assert m.feed(' f(color="navy", kinds=["RGB", "HEX"])\n').finished
 
 
+# A tool whose name says what kind of thing its value is.
+_RECIPES = tools_from_definitions([{"name": "recipe_search.find", "parameters": {
+    "type": "dict", "properties": {"dish": {"type": "string"}}, "required": ["dish"]}}])
+
+
 def test_a_text_does_not_take_a_word_of_the_tools_name_written_in_lower_case():
-    tools = tools_from_definitions([{"name": "recipe_search.find", "parameters": {
-        "type": "dict", "properties": {"dish": {"type": "string"}}, "required": ["dish"]}}])
+    tools = _RECIPES
     m = Matcher.for_decision(tools, ground=Grounding("Find a Chicken Soup recipe, or a Recipe"))
     assert m.feed(' recipe_search.find(dish="Chicken Soup recipe') is None
     assert m.feed(' recipe_search.find(dish="recipe') is None
@@ -449,8 +453,7 @@ def test_a_text_does_not_start_inside_a_name():
 
 
 def test_quotes_around_a_request_of_several_lines_mark_no_value():
-    tools = tools_from_definitions([{"name": "recipe_search.find", "parameters": {
-        "type": "dict", "properties": {"dish": {"type": "string"}}, "required": ["dish"]}}])
+    tools = _RECIPES
     m = Matcher.for_decision(tools, ground=Grounding('"Plan a dinner.\n\nFind a Soup recipe."'))
     assert m.feed(' recipe_search.find(dish="Soup recipe') is None
 
