@@ -142,9 +142,9 @@ class StringValue:
             return any(not self._breaks_at(at + len(self.chars)) for at in starts)
         return bool(starts)
 
-    def _kind_at(self, at: int, word: re.Pattern = re.compile(r"\s*(\w+)\b")) -> bool:
+    def _kind_at(self, at: int) -> bool:
         """Whether the word at `at` (after spaces) is one of `kinds`, outside quotes."""
-        return bool(self.kinds) and (m := word.match(self.ground, at)) is not None and \
+        return bool(self.kinds) and (m := _WORD_AT.match(self.ground, at)) is not None and \
             m.group(1) in self.kinds and not _in_quotes(self.ground, at)
 
     def _breaks_at(self, at: int) -> bool:
@@ -330,6 +330,7 @@ _BREAK = re.compile(r",?\s+(?:in|on|at|for|from|with|during|near|since|until|wit
 _QUOTED = re.compile(r"(?<!\w)'.+?'(?!\w)|\"[^\"]+\"")
 
 
+_WORD_AT = re.compile(r"\s*(\w+)\b")  # the word at a place, after any spaces
 # A capitalized word right before `at`, not the first of a sentence ("Gibson |Les Paul").
 _NAME_BEFORE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][\w'-]*\s$")
 
@@ -337,9 +338,10 @@ _NAME_BEFORE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][\w'-]*\s$")
 def _inside_name(text: str, at: int) -> bool:
     """Whether a capitalized word at `at` goes on a name that starts before it, outside
     quotes ("Les Paul" of "a Gibson Les Paul guitar"; not a code: "building Id B1004")."""
-    word = _WORD.match(text, at)
-    return text[at:at + 1].isupper() and not any(c.isdigit() for c in word.group()) and \
-        _NAME_BEFORE.search(text, max(0, at - 40), at) is not None and not _in_quotes(text, at)
+    if not text[at:at + 1].isupper() or any(c.isdigit() for c in _WORD.match(text, at).group()):
+        return False
+    return _NAME_BEFORE.search(text, max(0, at - 40), at) is not None and \
+        not _in_quotes(text, at)
 
 
 def breaks_at(text: str, at: int) -> bool:
@@ -573,12 +575,11 @@ class Fields:
             return value_frame({"enum": crossed})  # "in 1900 and 1950 ... in these years"
         if (fresh := self.ground.combining(name, dict(self.values))) is not None:
             return value_frame({"enum": fresh})  # the combination of lists not yet called
-        others = [s for n, s, _ in self.fields if n != name]
-        rivals = frozenset(str(c).lower() for s in others
+        others = [(n, s) for n, s, _ in self.fields if n != name]
+        rivals = frozenset(str(c).lower() for _, s in others
                            for c in s.get("enum") or s.get("items", {}).get("enum") or ())
         return self.ground.frame(schema, [v for _, v in self.values], name=name,
-                                 others=tuple(n for n, _, _ in self.fields if n != name),
-                                 rivals=rivals)
+                                 others=tuple(n for n, _ in others), rivals=rivals)
 
     def key_choice(self, closing=False) -> Choice:
         opener, first, nxt, close = self.STYLES[self.style]
@@ -1252,7 +1253,7 @@ class Grounding:
         request = " ".join(unwrapped(line) for line in request.split("\n"))
         request = unwrapped(" ".join(request.split()))  # as the prompt shows it, in one piece
         self.source, self.text = request, request.lower()
-        self.words = set(re.findall(r"[a-z]+", self.text))
+        self.words = frozenset(re.findall(r"[a-z]+", self.text))
         digits, words = stated_numbers(request)
         self.mentions = digits + words
         self.frequencies = stated_frequencies(request)  # only for arguments that count so
@@ -1786,9 +1787,7 @@ class Grounding:
         description = str(schema.get("description", ""))
         if not _CLOSED.search(description) or not (said := self.described_choices(schema)):
             return []
-        # and those it says in another form ("vaporizing" for 'vaporization', "bugs")
-        return list(dict.fromkeys([*said, *(v for v in described_values(description) if all(
-            any(_akin(w, word) for word in self.words) for w in _TEXT_WORD.findall(v.lower())))]))
+        return list(dict.fromkeys([*said, *said_in_other_forms(self.words, description)]))
 
     def unused_choices(self, schema: dict, used=()) -> list[str]:
         """The values the argument's description names that the request says and no value the
@@ -1858,9 +1857,10 @@ class Grounding:
             if named:
                 earlier = arguments_of(self.earlier)
                 # a year argument whose labelled years are taken takes a year no call took
+                numbered = self.numbered(others)
                 left = self.unused(named, earlier) or self.unused(years(left, name), earlier) \
                     or named + [m for m in self.unused(left, earlier)
-                                if not names_other(m, name, self.numbered(others))]
+                                if not names_other(m, name, numbered)]
             allowed = number_literals(left, integer, real)
             if not allowed and in_list:
                 return None  # the list has used up what the request states
@@ -1916,8 +1916,7 @@ class Grounding:
                 starts = (starts & outside if starts else None) or outside
             # nor ends on a word of the tool's name that the request writes in lower case: it
             # says what kind of thing the value is ("the Chicken Noodle Soup recipe")
-            kinds = frozenset(w for w in name_parts(self.tool) if w) - \
-                set(name_parts(schema.get("description", "")))
+            kinds = tool_kinds(self.tool, str(schema.get("description", "")))
             return StringValue(max_chars(schema), ground=ground, taken=taken,
                                region=with_region(schema), apart=in_list, starts=starts,
                                barred=barred, kinds=kinds)
@@ -1964,9 +1963,9 @@ class Grounding:
         name and labels a number the call has not `used` with it ("set the starting level to
         5"), says a flag's name one way only ("with details"), one of a list's choices
         ("avoiding highways", "with a patio") or a text's name and a value its description
-        names ("all the roots": root_type="all") or a whole date no value of the call gives, for a date
-        argument, in a first call, when no more than one of its sentences states numbers; or
-        gives a number the call has not used in the unit the argument's
+        names ("all the roots": root_type="all") or a whole date no value of the call gives,
+        for a date argument, in a first call, when no more than one of its sentences states
+        numbers; or gives a number the call has not used in the unit the argument's
         description says it is in ("within 10 miles": "Maximum distance (in miles)")."""
         kind = schema.get("type")
         if schema.get("enum") or self.earlier or len(self.per_sentence) > 1:
@@ -2076,6 +2075,22 @@ class Grounding:
         units = [next((d for d in described if _singular(d.lower()) == _singular(u.lower())), u)
                  for u in units]
         return list(dict.fromkeys(units)) or self.described_choices(schema)
+
+
+@functools.lru_cache(maxsize=1024)
+def tool_kinds(tool: str, description: str) -> frozenset:
+    """The words of a tool's name that say what kind of thing its values are ("recipe" of
+    `recipe_search.find`), but those the argument's description says. Cached: a value's
+    frame is built for every candidate token the decoder tries."""
+    return frozenset(w for w in name_parts(tool) if w) - set(name_parts(description))
+
+
+@functools.lru_cache(maxsize=1024)
+def said_in_other_forms(words: frozenset, description: str) -> tuple:
+    """The values a description names whose words the request (its `words`) says in another
+    form ("vaporizing" for 'vaporization', "bugs" for 'bug'); cached as tool_kinds is."""
+    return tuple(v for v in described_values(description) if all(
+        any(_akin(w, word) for word in words) for w in _TEXT_WORD.findall(v.lower())))
 
 
 def _akin(a: str, b: str) -> bool:
