@@ -1772,12 +1772,17 @@ class Grounding:
     def described_choices(self, schema: dict) -> list[str]:
         """The values the argument's description names that the request says as words, in
         the request's spelling ("IMAX" for "could be 'IMAX', '2D', '3D'"), or in the meaning
-        the description gives them ("'asc' for ascending order": "asc" for "ascending")."""
+        the description gives them ("'asc' for ascending order": "asc" for "ascending"); else
+        those it says in another form, in the description's spelling ("a heart card": 'hearts'
+        of "Valid values include: 'spades', ..., 'hearts'"; in BFCL's answers 16 of 17 are)."""
         description = str(schema.get("description", ""))
         said = list(said_values(self.source, described_values(description)))
         glossed = [value for value, meaning in described_meanings(description)
                    if meaning.lower() in self.words and value not in said]
-        return said + list(dict.fromkeys(glossed))
+        # (a form other than the one said: not 'C' for "C#")
+        return said + list(dict.fromkeys(glossed)) or [
+            v for v in said_in_other_forms(self.words, description)
+            if not set(_TEXT_WORD.findall(v.lower())) <= self.words]
 
     def closed_choices(self, schema: dict) -> list[str]:
         """The values a description names as the only ones ("Can be 'melting', 'freezing',

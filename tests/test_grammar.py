@@ -491,6 +491,19 @@ def test_a_text_whose_description_names_the_only_values_takes_one_of_them():
     assert m.feed('vaporization")') is not None
 
 
+def test_a_described_value_said_only_in_another_form_is_written_the_descriptions_way():
+    tools = _tool(suit={"type": "string", "description":
+                        "The card suit. Valid values include: 'spades', 'hearts', 'clubs'."})
+    m = Matcher.for_decision(tools, ground=Grounding("The odds of drawing a heart card"))
+    assert m.feed(' f(suit="heart"') is None
+    assert m.feed(' f(suit="hearts")\n').finished
+    detail = _tool(level={"type": "string", "description": "Can be 'summary' or 'detailed'."},
+                   company={"type": "string"})
+    m = Matcher.for_decision(detail, ground=Grounding("Give me detail information on Apple Inc."))
+    assert m.feed(' f(level="Apple') is None
+    assert m.feed(' f(level="detailed", company="Apple Inc.")\n').finished
+
+
 def test_a_named_optional_number_is_not_one_an_earlier_call_gave_another_argument():
     tools = tools_from_definitions([
         {"name": "history", "parameters": {"type": "dict", "properties": {
