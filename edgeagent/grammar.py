@@ -1759,7 +1759,9 @@ class Grounding:
         """The choices the request says, but for one it says only inside a longer one ("New"
         in "like new")."""
         places = choice_places(self.source, tuple(str(v) for v in schema["enum"]))
-        return [v for v, said in zip(schema["enum"], places) if said]
+        # else those it says in another form ("in detail": 'detailed'; "annual": 'Annually')
+        return [v for v, said in zip(schema["enum"], places) if said] or [
+            v for v in schema["enum"] if _in_another_form(self.words, str(v))]
 
     def misses_numbers(self, tool: Tool) -> bool:
         """Whether the tool needs a number (a required integer or float) and the text states
@@ -1781,8 +1783,7 @@ class Grounding:
                    if meaning.lower() in self.words and value not in said]
         # (a form other than the one said: not 'C' for "C#")
         return said + list(dict.fromkeys(glossed)) or [
-            v for v in said_in_other_forms(self.words, description)
-            if not set(_TEXT_WORD.findall(v.lower())) <= self.words]
+            v for v in described_values(description) if _in_another_form(self.words, v)]
 
     def closed_choices(self, schema: dict) -> list[str]:
         """The values a description names as the only ones ("Can be 'melting', 'freezing',
@@ -2096,6 +2097,15 @@ def said_in_other_forms(words: frozenset, description: str) -> tuple:
     form ("vaporizing" for 'vaporization', "bugs" for 'bug'); cached as tool_kinds is."""
     return tuple(v for v in described_values(description) if all(
         any(_akin(w, word) for word in words) for w in _TEXT_WORD.findall(v.lower())))
+
+
+@functools.lru_cache(maxsize=4096)
+def _in_another_form(words: frozenset, value: str) -> bool:
+    """Whether the request (its `words`) says each word of `value`, not all as they are (not
+    'C' for "C#", whose words hold "c"); cached as tool_kinds is."""
+    own = set(_TEXT_WORD.findall(value.lower()))
+    return bool(own) and not own <= words and all(any(_akin(w, word) for word in words)
+                                                  for w in own)
 
 
 def _akin(a: str, b: str) -> bool:

@@ -502,6 +502,13 @@ def test_a_described_value_said_only_in_another_form_is_written_the_descriptions
     m = Matcher.for_decision(detail, ground=Grounding("Give me detail information on Apple Inc."))
     assert m.feed(' f(level="Apple') is None
     assert m.feed(' f(level="detailed", company="Apple Inc.")\n').finished
+    # an optional choice too, as the schema spells it
+    crime = tools_from_definitions([{"name": "g", "parameters": {"type": "dict", "properties": {
+        "crime": {"type": "string"},
+        "level": {"type": "string", "enum": ["basic", "detailed"]}}, "required": ["crime"]}}])
+    m = Matcher.for_decision(crime, ground=Grounding("Punishments for theft, in detail."))
+    assert m.feed(' g(crime="theft", level="basic"') is None
+    assert m.feed(' g(crime="theft", level="detailed")\n').finished
 
 
 def test_a_named_optional_number_is_not_one_an_earlier_call_gave_another_argument():
