@@ -1781,7 +1781,6 @@ class Grounding:
         said = list(said_values(self.source, described_values(description)))
         glossed = [value for value, meaning in described_meanings(description)
                    if meaning.lower() in self.words and value not in said]
-        # (a form other than the one said: not 'C' for "C#")
         return said + list(dict.fromkeys(glossed)) or [
             v for v in described_values(description) if _in_another_form(self.words, v)]
 
@@ -2095,17 +2094,19 @@ def tool_kinds(tool: str, description: str) -> frozenset:
 def said_in_other_forms(words: frozenset, description: str) -> tuple:
     """The values a description names whose words the request (its `words`) says in another
     form ("vaporizing" for 'vaporization', "bugs" for 'bug'); cached as tool_kinds is."""
-    return tuple(v for v in described_values(description) if all(
-        any(_akin(w, word) for word in words) for w in _TEXT_WORD.findall(v.lower())))
+    return tuple(v for v in described_values(description) if _said_akin(words, v))
+
+
+def _in_another_form(words: frozenset, value: str) -> bool:
+    """Whether the request says each word of `value`, not all as they are (not 'C' for "C#",
+    whose words hold "c")."""
+    own = set(_TEXT_WORD.findall(value.lower()))
+    return bool(own) and not own <= words and _said_akin(words, value)
 
 
 @functools.lru_cache(maxsize=4096)
-def _in_another_form(words: frozenset, value: str) -> bool:
-    """Whether the request (its `words`) says each word of `value`, not all as they are (not
-    'C' for "C#", whose words hold "c"); cached as tool_kinds is."""
-    own = set(_TEXT_WORD.findall(value.lower()))
-    return bool(own) and not own <= words and all(any(_akin(w, word) for word in words)
-                                                  for w in own)
+def _said_akin(words: frozenset, value: str) -> bool:
+    return all(any(_akin(w, word) for word in words) for w in _TEXT_WORD.findall(value.lower()))
 
 
 def _akin(a: str, b: str) -> bool:
