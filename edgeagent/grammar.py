@@ -2097,14 +2097,15 @@ def said_in_other_forms(words: frozenset, description: str) -> tuple:
     return tuple(v for v in described_values(description) if _said_akin(words, v))
 
 
+@functools.lru_cache(maxsize=4096)
 def _in_another_form(words: frozenset, value: str) -> bool:
     """Whether the request says each word of `value`, not all as they are (not 'C' for "C#",
-    whose words hold "c")."""
+    whose words hold "c"); cached: enum and described values are tested at every candidate
+    token."""
     own = set(_TEXT_WORD.findall(value.lower()))
     return bool(own) and not own <= words and _said_akin(words, value)
 
 
-@functools.lru_cache(maxsize=4096)
 def _said_akin(words: frozenset, value: str) -> bool:
     return all(any(_akin(w, word) for word in words) for w in _TEXT_WORD.findall(value.lower()))
 
