@@ -788,6 +788,7 @@ class Mention(NamedTuple):
     percent: float | None = None  # "5%": 5, whose other reading is 0.05
     sentence: int = 0  # which sentence of the request says it
     at: int = -1  # where in the request its digits start
+    counts: str = ""  # for a number in words, the word after it ("two adults": "adults")
 
     def as_argument(self, schema: dict) -> "Mention":
         """This mention as an argument of `schema` reads it: a percentage as a fraction or as
@@ -858,6 +859,20 @@ def clause_key(clause: str) -> str:
     return " ".join(clause.lower().split()).strip("\"'")
 
 
+def _owned_clauses(text: str, owners: tuple) -> list[tuple[int, int, str | None]]:
+    """Where `text`'s clauses lie, each with the tool it is about (None: none)."""
+    about = dict(owners)
+    return [(a, b, about.get(clause_key(text[a:b]))) for a, b in _spans(text, _CLAUSE_BREAK, 3)]
+
+
+def _away_from_others(text: str, clauses: list, tool: str) -> frozenset | None:
+    """The positions of `text` outside the clauses about a tool other than `tool` (a clause
+    that says "the same" is no other tool's); None when there are no such clauses."""
+    away = {at for a, b, owner in clauses if owner not in (None, tool)
+            and not _SAME.search(text[a:b].lower()) for at in range(a, b)}
+    return frozenset(range(len(text))) - away if away else None
+
+
 @functools.lru_cache(maxsize=256)
 def outside_others(text: str, tool: str, owners: tuple) -> frozenset | None:
     """Where in `text` a value of a call of `tool` may start: outside the clauses about
@@ -867,15 +882,27 @@ def outside_others(text: str, tool: str, owners: tuple) -> frozenset | None:
     coverage ratio"). A clause that says "the same" is no other tool's ("then do the same for
     Hinduism"). `owners`: (clause_key, tool) pairs. Cached: the decoder builds a value's frame
     for every candidate token it tries."""
-    about = dict(owners)
-    spans = [(a, b, about.get(clause_key(text[a:b]))) for a, b in _spans(text, _CLAUSE_BREAK, 3)]
-    own = [text[a:b] for a, b, owner in spans if owner == tool]
+    clauses = _owned_clauses(text, owners)
+    own = [text[a:b] for a, b, owner in clauses if owner == tool]
     if not own or any(_SAME.search(c.lower()) for c in own) or \
             not any(names_in(c) or _quoted(c) for c in own):
         return None
-    away = {at for a, b, owner in spans if owner not in (None, tool)
-            and not _SAME.search(text[a:b].lower()) for at in range(a, b)}
-    return frozenset(range(len(text))) - away if away else None
+    return _away_from_others(text, clauses, tool)
+
+
+@functools.lru_cache(maxsize=256)
+def numbers_outside_others(text: str, tool: str, owners: tuple, stated: tuple
+                           ) -> frozenset | None:
+    """Where in `text` a number of a call of `tool` may be stated: outside the clauses about
+    another tool, when a clause about `tool` states a number of its own (`stated`: where the
+    text states its numbers; "the factorial of 8 and the primes from 1 to 50": 8 for the
+    factorial); None (anywhere) otherwise, or when it refers back ("the same")."""
+    clauses = _owned_clauses(text, owners)
+    own = [(a, b) for a, b, owner in clauses if owner == tool]
+    if not own or any(_SAME.search(text[a:b].lower()) for a, b in own) or \
+            not any(a <= at < b for a, b in own for at in stated):
+        return None
+    return _away_from_others(text, clauses, tool)
 
 
 # Words that lead a value ("between X and Y", "for X", "in X").
@@ -1005,6 +1032,10 @@ def time_unit(schema: dict, name: str) -> str | None:
     return found.group(1) if found else None
 
 
+_CLOCK_HOURS = re.compile(r"(?<![\d:])\d{1,2}(?=:\d{2}(?![\d:]))")
+_CLOCK_MINUTES = re.compile(r"(?<![\d:])\d{1,2}:\d{2}$")
+
+
 def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     """The numbers a text states, one per mention: written in digits ("5%" reads as 5 or 0.05;
     "5m" is metres, "$5m" money), and as words ("six", "twice", "from rest"). A number's label
@@ -1015,6 +1046,7 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     no initial speed."""
     lists: list[list] = []  # [readings, words before, word after, percent] per mention,
     last = named_to = 0     # grouped into lists; where the last number and its word end
+    named_ends = []         # where each number in digits and the word after it end
     # a text giving latitudes and longitudes (N or S, E or W) writes west and south as signs
     coordinates = len({m.group(1) in "NS" for m in _HEMISPHERE.finditer(text)}) == 2
     for m in _NUMBER_WITH_UNIT.finditer(text):
@@ -1029,30 +1061,48 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
             # "5%" may be 5 or 0.05, but "213 million" is only 213000000
             readings = {value, scaled} if unit in ("%", "percent") else {scaled}
         word = re.match(r" ?([a-zA-Z]+)", text[m.end():m.end() + 30])  # "180 hits"
-        entry = (frozenset(readings), words_before(text, m.start(2), named_to),
+        # a time of day names its parts: "at 3:15" is 3 hours and 15 minutes
+        clock = ("hours",) if _CLOCK_HOURS.match(text, m.start(2)) else \
+            ("minutes",) if _CLOCK_MINUTES.search(text, 0, m.end()) else ()
+        entry = (frozenset(readings), words_before(text, m.start(2), named_to) + clock,
                  (word.group(1).lower(),) if word else (),
                  value if unit in ("%", "percent") else None, sentence_at(text, m.start()),
                  m.start(2))
         between = text[last:m.start()]
-        if lists and (re.fullmatch(_LIST_JOIN, between) or  # or a latitude's longitude
-                      coordinates and _LATITUDE_JOIN.fullmatch(between)):
+        joins = re.fullmatch(_LIST_JOIN, between) or \
+            coordinates and _LATITUDE_JOIN.fullmatch(between)  # a latitude's longitude
+        if lists and joins and not clock:  # a time of day's numbers are no list's
             lists[-1].append(entry)
         else:
             lists.append([entry])
         last = m.end()
         named_to = last + word.end() if word else last
+        named_ends.append(named_to)
     digits = []
     for number, group in enumerate(lists):
         shared = group[0][1] + group[-1][2]
         digits += [Mention(readings, tuple(dict.fromkeys(shared + own)),
                            number if len(group) > 1 else -1, percent, sentence, at)
                    for readings, own, _, percent, sentence, at in group]
-    words = [Mention(frozenset((float(_NUMBER_WORDS[m.group()]),)), words_before(text, m.start()),
-                     sentence=sentence_at(text, m.start()))
-             for m in re.finditer(r"[a-z]+", text.lower()) if m.group() in _NUMBER_WORDS]
+    # a number in words is labelled back to the number before and the word that names it
+    # ("two adults and one child": not "adults" for one)
+    words = []
+    for m in re.finditer(r"[a-z]+", text.lower()):
+        if m.group() in _NUMBER_WORDS:
+            word = re.match(r" ?([a-zA-Z]+)", text[m.end():m.end() + 30])
+            start = max((end for end in named_ends if end <= m.start()), default=0)
+            words.append(Mention(frozenset((float(_NUMBER_WORDS[m.group()]),)),
+                                 words_before(text, m.start(), start),
+                                 sentence=sentence_at(text, m.start()), at=m.start(),
+                                 counts=word.group(1).lower() if word else ""))
+            named_ends.append(m.end() + word.end() if word else m.end())
     words += [Mention(frozenset((0.0,)), words_before(text, m.start()) + _AT_REST,
                       sentence=sentence_at(text, m.start()))
               for m in re.finditer(r"\b(?:from|at) rest\b", text.lower())]
+    # "travels for 8 seconds without any acceleration": an acceleration of 0
+    words += [Mention(frozenset((0.0,)), (m.group(1),), sentence=sentence_at(text, m.start()),
+                      at=m.start())
+              for m in re.finditer(r"\bwithout (?:any )?([a-z]+)", text.lower())]
     dropped = re.search(r"\bdropped\b", text.lower())
     if dropped and not re.search(r"\b(?:initial|rest)\b", text.lower()):
         # "an object dropped from 100 m" starts from rest, when no initial speed is given
@@ -1073,6 +1123,19 @@ def sentence_at(text: str, at: int) -> int:
 def name_words(name: str) -> list[str]:
     """The words of an argument name that say something ("initial_velocity", "maxCalories")."""
     return [w for w in name_parts(name) if len(w) > 2]
+
+
+# A number as a word of its own: in digits ("10", not "2D" or "3.5"), or in words.
+_COUNT = re.compile(r"(?<![\w.,])\d+(?!\w|[.,]\d)|\b([a-z]+)\b")
+# (but for those that name kinds too: "a double room", "a half note")
+_COUNT_WORDS = frozenset(_NUMBER_WORDS) - {"double", "triple", "half"}
+# Argument names that ask for a kind of thing, which holds no count ("room_type": not "2
+# nights", "for 10 matches": no match_format).
+_KIND_WORDS = frozenset({"type", "format", "kind", "style", "mode", "category", "genre"})
+
+
+def names_kind(name: str) -> bool:
+    return bool(_KIND_WORDS & {p.lower() for p in name_parts(name)})
 
 
 def own_words(name: str) -> frozenset:
@@ -1099,9 +1162,12 @@ _SHORT_LABELS = frozenset({"id"})
 
 
 def naming_score(mention: Mention, name: str) -> int:
-    """How many words of the argument's name the mention's label says."""
+    """How many words of the argument's name the mention's label says, and whether the
+    argument is named as what the mention counts ("two adults" for adults, but "two
+    charges" is no value of charge1)."""
     return sum(any(same_word(w, b) for b in mention.label) for w in name_words(name)) + \
-        sum(w in _SHORT_LABELS and w in mention.label for w in name_parts(name))
+        sum(w in _SHORT_LABELS and w in mention.label for w in name_parts(name)) + \
+        (bool(mention.counts) and mention.counts in name_parts(name))
 
 
 # A count of a whole ("total_outcomes", "num_trials") beside a count of its part
@@ -1231,6 +1297,13 @@ def quotes_named_for(text: str, name: str, others: tuple) -> frozenset:
     return frozenset(out)
 
 
+def named_of(text: str, name: str) -> frozenset:
+    """Where `text` writes a word of the argument's name in lower case before "of" ("the
+    crime of theft" for crime, "the month of July"): the value is what follows the word."""
+    return frozenset(m.start() for w in name_words(name)
+                     for m in re.finditer(r"\b" + re.escape(w) + r"s? of\b", text))
+
+
 def unwrapped(text: str) -> str:
     """A text written inside quotes as a whole without them ('"Can you help me ...?"'): such
     quotes mark no value, and read as quotes they would make the whole request one."""
@@ -1264,6 +1337,10 @@ class Grounding:
                           for m in digits]
         self.durations = stated_durations(request)  # for arguments that count time
         self.per_sentence = Counter(m.sentence for m in self.mentions)  # numbers it states
+        self.stated_at = tuple(m.at for m in self.mentions if m.at >= 0)
+        # where it states a number as a word of its own ("for 10 matches", "two nights")
+        self.counted_at = frozenset(m.start() for m in _COUNT.finditer(self.text)
+                                    if not m.group(1) or m.group(1) in _COUNT_WORDS)
         self.earlier: tuple = ()  # the decision's calls before the one being read
         self.tool = ""  # the tool of the call being read
         self.quoted: tuple = self.quoted_values()
@@ -1833,6 +1910,13 @@ class Grounding:
             mentions = [m.as_argument(schema) for m in self.mentions_for(schema, name)]
             left = [m for m in self.unused(mentions, [*around, *used])
                     if number_literals([m], integer, real)]
+            if self.owners and not in_list and (outside := numbers_outside_others(
+                    self.source, self.tool, self.owners, self.stated_at)):
+                # not from a clause about another tool, when this tool's clause states some,
+                # unless it names the argument in words of its name ("assuming the electric
+                # field is 5 N/C"; "the prime numbers from 1" is no number of the factorial)
+                left = [m for m in left if m.at < 0 or m.at in outside or
+                        naming_score(m, name) > 1] or left
             if not in_list:  # "The first house has 3 bedrooms ... The second house has 4"
                 left = self.varied(self.local(left, used, name) or left, name, mentions, used)
             if in_list and not used and self.tool_calls():  # "one histogram for each data set"
@@ -1863,9 +1947,14 @@ class Grounding:
                 earlier = arguments_of(self.earlier)
                 # a year argument whose labelled years are taken takes a year no call took
                 numbered = self.numbered(others)
+                fresh = [m for m in self.unused(left, earlier)
+                         if not names_other(m, name, numbered)]
+                # then one no call of the tool took that names the argument at all ("$15000
+                # short term, $25000 long term in California and $20000 short term": 20000)
+                renamed = [m for m in fresh if naming_score(m, name)] \
+                    if self.tool_calls() else []
                 left = self.unused(named, earlier) or self.unused(years(left, name), earlier) \
-                    or named + [m for m in self.unused(left, earlier)
-                                if not names_other(m, name, numbered)]
+                    or renamed or named + fresh
             allowed = number_literals(left, integer, real)
             if not allowed and in_list:
                 return None  # the list has used up what the request states
@@ -1909,7 +1998,8 @@ class Grounding:
             measure = is_currency(schema, name) or is_unit(name)
             barred = frozenset() if starts is not None else \
                 other_end_starts(ground, end_of(name), measure) | \
-                quotes_named_for(ground, name, others) | years_for(ground, others)
+                quotes_named_for(ground, name, others) | years_for(ground, others) | \
+                named_of(ground, name) | (self.counted_at if names_kind(name) else frozenset())
             if not in_list and (names := self.task_names_left(name)):
                 # the call is for a task no call has done: it takes that task's name (from
                 # "the" or a letter before it: "the Magna Carta", "E Major")

@@ -1452,3 +1452,70 @@ def test_a_call_takes_no_text_from_a_clause_about_another_tool():
     vague = "Book a flight to Seattle and a hotel there for 4 nights."
     keys = {"book a flight to seattle": "flight", "a hotel there for 4 nights.": "hotel"}
     assert after(' flight(to="Seattle"); hotel(city="Seattle")\n', vague, keys).finished
+
+
+def test_a_number_in_words_counts_what_follows_it():
+    tools = _tool(adults={"type": "integer"}, children={"type": "integer"})
+    m = Matcher.for_decision(tools, ground=Grounding("A room for two adults and one child"))
+    assert m.feed(' f(adults=1') is None                     # "one" is the child's
+    assert m.feed(' f(adults=2, children=1)\n').finished
+    # what a number counts is no value of an argument named like it ("two charges of 5C")
+    charges = _tool(charge1={"type": "integer"}, charge2={"type": "integer"})
+    m = Matcher.for_decision(charges, ground=Grounding("The force between two charges of 5C "
+                                                       "and 7C"))
+    assert m.feed(' f(charge1=5, charge2=7)\n').finished
+
+
+def test_a_call_takes_no_number_from_a_clause_about_another_tool():
+    tools = tools_from_definitions([
+        {"name": "factorial", "parameters": {"type": "dict", "properties": {
+            "number": {"type": "integer"}}, "required": ["number"]}},
+        {"name": "primes", "parameters": {"type": "dict", "properties": {
+            "start": {"type": "integer"}, "end": {"type": "integer"}},
+            "required": ["start", "end"]}}])
+    request = "Calculate the factorial of 8 and generate the prime numbers from 1 to 50."
+    owners = {"calculate the factorial of 8": "factorial",
+              "generate the prime numbers from 1 to 50.": "primes"}
+
+    def after(text, owners=owners):
+        return Matcher.for_decision(tools, max_calls=2,
+                                    ground=Grounding(request, owners=owners)).feed(text)
+    assert after(' factorial(number=1') is None
+    assert after(' factorial(number=8); primes(start=1, end=50)\n').finished
+    assert after(' factorial(number=1', owners={}) is not None   # without the ranking
+
+
+def test_a_later_call_takes_a_number_named_for_it_that_no_call_took():
+    tools = _tool(short_term_gain={"type": "integer"}, long_term_gain={"type": "integer"},
+                  state={"type": "string"})
+    request = ("The capital gains tax for a short term capital gains of $15000, long term "
+               "gains of $25000 in the state of California and $20000 short term, $50000 long "
+               "term in Florida")
+    m = _after(tools, request, ' f(short_term_gain=15000, long_term_gain=25000, '
+                               'state="California"); f(short_term_gain=')
+    assert m.feed('15000') is None
+    assert m.feed('20000, long_term_gain=50000, state="Florida")\n').finished
+
+
+def test_a_kind_is_no_bare_number_and_a_named_word_before_of_is_left_out():
+    tools = _tool(room_type={"type": "string"}, nights={"type": "integer"})
+    m = Matcher.for_decision(tools, ground=Grounding("Book a deluxe room for 2 nights"))
+    assert m.feed(' f(room_type="2"') is None
+    assert m.feed(' f(room_type="2 nights"') is None
+    assert m.feed(' f(room_type="deluxe", nights=2)\n').finished
+    crimes = _tool(crime={"type": "string"})
+    m = Matcher.for_decision(crimes, ground=Grounding("The punishments for the crime of theft"))
+    assert m.feed(' f(crime="crime of theft"') is None
+    assert m.feed(' f(crime="theft")\n').finished
+
+
+def test_a_time_of_day_gives_hours_and_minutes_and_without_any_is_zero():
+    tools = _tool(hours={"type": "integer"}, minutes={"type": "integer"})
+    m = Matcher.for_decision(tools, max_calls=2, ground=Grounding(
+        "The angle between the hands at 3:15, and at 8:20"))
+    assert m.feed(' f(hours=15') is None
+    assert m.feed(' f(hours=3, minutes=15); f(hours=8, minutes=20)\n').finished
+    cars = _tool(time={"type": "integer"}, acceleration={"type": "float"})
+    m = Matcher.for_decision(cars, ground=Grounding("A car travels 8 seconds without any "
+                                                    "acceleration"))
+    assert m.feed(' f(time=8, acceleration=0)\n').finished
