@@ -1032,6 +1032,10 @@ def time_unit(schema: dict, name: str) -> str | None:
     return found.group(1) if found else None
 
 
+_NONE_OF = re.compile(r"\b(?:without (?:any )?([a-z]+)|not [a-z]+ any ([a-z]+(?: [a-z]+)?))")
+_FEET_INCHES = re.compile(r"\b(\d+)\s?(?:ft|feet|foot)\s?(\d+)\s?(?:in|inch|inches)(?![a-z])")
+# A term of a polynomial before a minus: "2x - ", "x^2 - ", "2x² -" (not "COVID-").
+_MINUS_TERM = re.compile(r"(?<![a-zA-Z])\d*[a-zA-Z](?:\^\d+|[²³])?\s*-\s*$")
 _CLOCK_HOURS = re.compile(r"(?<![\d:])\d{1,2}(?=:\d{2}(?![\d:]))")
 _CLOCK_MINUTES = re.compile(r"(?<![\d:])\d{1,2}:\d{2}$")
 
@@ -1043,7 +1047,8 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     number before ("180 hits and 600 at-bats": hits for 180, at for 600; "a short term capital
     gain of"); the members of a list share their list's label ("a loan term of 15, 20 and 30
     years"). "From rest" is labelled an initial speed, and so is "dropped" when the text gives
-    no initial speed."""
+    no initial speed; "without any acceleration" is an acceleration of 0, and "5ft 10in" is
+    also 70 inches. A number after a polynomial's term and a minus is negative ("5x^2 - 7x")."""
     lists: list[list] = []  # [readings, words before, word after, percent] per mention,
     last = named_to = 0     # grouped into lists; where the last number and its word end
     named_ends = []         # where each number in digits and the word after it end
@@ -1056,6 +1061,8 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
         readings = {value}
         if coordinates and (h := _HEMISPHERE.match(text, m.start(2))) and h.group(1) in "WS":
             readings = {-value}  # "112.0740 W": -112.074
+        if _MINUS_TERM.search(text, max(0, m.start(2) - 12), m.start(2)):
+            readings = {-value}  # "5x^2 - 7x + 3": the 7 is a coefficient of -7
         if unit and (len(unit) > 1 or unit == "%" or dollar):  # "5m" alone is 5 metres
             scaled = value * _SCALES[unit]
             # "5%" may be 5 or 0.05, but "213 million" is only 213000000
@@ -1086,23 +1093,29 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
                    for readings, own, _, percent, sentence, at in group]
     # a number in words is labelled back to the number before and the word that names it
     # ("two adults and one child": not "adults" for one)
+    def named_before(at: int) -> int:
+        return max((end for end in named_ends if end <= at), default=0)
+
     words = []
     for m in re.finditer(r"[a-z]+", text.lower()):
         if m.group() in _NUMBER_WORDS:
             word = re.match(r" ?([a-zA-Z]+)", text[m.end():m.end() + 30])
-            start = max((end for end in named_ends if end <= m.start()), default=0)
             words.append(Mention(frozenset((float(_NUMBER_WORDS[m.group()]),)),
-                                 words_before(text, m.start(), start),
+                                 words_before(text, m.start(), named_before(m.start())),
                                  sentence=sentence_at(text, m.start()), at=m.start(),
                                  counts=word.group(1).lower() if word else ""))
             named_ends.append(m.end() + word.end() if word else m.end())
     words += [Mention(frozenset((0.0,)), words_before(text, m.start()) + _AT_REST,
                       sentence=sentence_at(text, m.start()))
               for m in re.finditer(r"\b(?:from|at) rest\b", text.lower())]
-    # "travels for 8 seconds without any acceleration": an acceleration of 0
-    words += [Mention(frozenset((0.0,)), (m.group(1),), sentence=sentence_at(text, m.start()),
-                      at=m.start())
-              for m in re.finditer(r"\bwithout (?:any )?([a-z]+)", text.lower())]
+    for m in _FEET_INCHES.finditer(text):  # "5ft 10in" is also 70 inches
+        words.append(Mention(frozenset((float(m.group(1)) * 12 + float(m.group(2)),)),
+                             words_before(text, m.start(), named_before(m.start())) +
+                             ("inches",), sentence=sentence_at(text, m.start()), at=m.start()))
+    # "travels for 8 seconds without any acceleration", "did not pay any dividends": 0
+    words += [Mention(frozenset((0.0,)), tuple((m.group(1) or m.group(2)).split()),
+                      sentence=sentence_at(text, m.start()), at=m.start())
+              for m in _NONE_OF.finditer(text.lower())]
     dropped = re.search(r"\bdropped\b", text.lower())
     if dropped and not re.search(r"\b(?:initial|rest)\b", text.lower()):
         # "an object dropped from 100 m" starts from rest, when no initial speed is given
@@ -1331,10 +1344,14 @@ class Grounding:
         self.mentions = digits + words
         self.frequencies = stated_frequencies(request)  # only for arguments that count so
         self.hours = stated_hours(request)  # only for arguments that are hours
-        clock = {h.at: h.readings for h in self.hours}
+        also = {h.at: h.readings for h in self.hours}
+        inches = set()  # "5ft 10in" is one number, 5 feet or 70 inches
+        for f in _FEET_INCHES.finditer(request):
+            also[f.start(1)] = frozenset((float(f.group(1)) * 12 + float(f.group(2)),))
+            inches.add(f.start(2))
         # the numbers in digits calls can use: a call that gives "11 PM" as 23 has used it
-        self.in_digits = [m._replace(readings=m.readings | clock.get(m.at, frozenset()))
-                          for m in digits]
+        self.in_digits = [m._replace(readings=m.readings | also.get(m.at, frozenset()))
+                          for m in digits if m.at not in inches]
         self.durations = stated_durations(request)  # for arguments that count time
         self.per_sentence = Counter(m.sentence for m in self.mentions)  # numbers it states
         self.stated_at = tuple(m.at for m in self.mentions if m.at >= 0)

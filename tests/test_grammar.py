@@ -1509,7 +1509,7 @@ def test_a_kind_is_no_bare_number_and_a_named_word_before_of_is_left_out():
     assert m.feed(' f(crime="theft")\n').finished
 
 
-def test_a_time_of_day_gives_hours_and_minutes_and_without_any_is_zero():
+def test_a_time_of_day_gives_hours_and_minutes_and_without_any_reads_zero():
     tools = _tool(hours={"type": "integer"}, minutes={"type": "integer"})
     m = Matcher.for_decision(tools, max_calls=2, ground=Grounding(
         "The angle between the hands at 3:15, and at 8:20"))
@@ -1519,3 +1519,29 @@ def test_a_time_of_day_gives_hours_and_minutes_and_without_any_is_zero():
     m = Matcher.for_decision(cars, ground=Grounding("A car travels 8 seconds without any "
                                                     "acceleration"))
     assert m.feed(' f(time=8, acceleration=0)\n').finished
+    firms = _tool(net_income={"type": "integer"}, dividends_paid={"type": "integer"})
+    m = _after(firms, "The first company has a net income of $1,000,000 and paid dividends of "
+                      "$200,000. The second has a net income of $2,000,000 but did not pay any "
+                      "dividends.", ' f(net_income=1000000, dividends_paid=200000); '
+                                    'f(net_income=2000000, dividends_paid=')
+    assert m.feed('200000') is None
+    assert m.feed('0)\n').finished
+
+
+def test_a_term_after_a_minus_in_a_polynomial_is_negative():
+    tools = _tool(a={"type": "integer"}, b={"type": "integer"}, c={"type": "integer"})
+    m = Matcher.for_decision(tools, ground=Grounding("Find the roots of 5x^2 - 7x + 3 = 0"))
+    assert m.feed(' f(a=5, b=7') is None
+    assert m.feed(' f(a=5, b=-7, c=3)\n').finished
+    span = _tool(start={"type": "integer"}, end={"type": "integer"})
+    m = Matcher.for_decision(span, ground=Grounding("Over 10 - 20 years"))
+    assert m.feed(' f(start=10, end=20)\n').finished             # no polynomial
+
+
+def test_feet_and_inches_are_also_inches():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "height": {"type": "integer", "description": "Height of the person in inches."}},
+        "required": ["height"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding("A person 5ft 10in tall"))
+    assert m.feed(' f(height=5') is None
+    assert m.feed(' f(height=70)\n').finished
