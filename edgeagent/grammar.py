@@ -1034,6 +1034,13 @@ def time_unit(schema: dict, name: str) -> str | None:
 
 _NONE_OF = re.compile(r"\b(?:without (?:any )?([a-z]+)|not [a-z]+ any ([a-z]+(?: [a-z]+)?))")
 _FEET_INCHES = re.compile(r"\b(\d+)\s?(?:ft|feet|foot)\s?(\d+)\s?(?:in|inch|inches)(?![a-z])")
+
+
+def in_inches(feet_inches: re.Match) -> frozenset:
+    """A height in feet and inches ("5ft 10in") in inches (70)."""
+    return frozenset((float(feet_inches.group(1)) * 12 + float(feet_inches.group(2)),))
+
+
 # A term of a polynomial before a minus: "2x - ", "x^2 - ", "2x² -" (not "COVID-").
 _MINUS_TERM = re.compile(r"(?<![a-zA-Z])\d*[a-zA-Z](?:\^\d+|[²³])?\s*-\s*$")
 _CLOCK_HOURS = re.compile(r"(?<![\d:])\d{1,2}(?=:\d{2}(?![\d:]))")
@@ -1109,9 +1116,8 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
                       sentence=sentence_at(text, m.start()))
               for m in re.finditer(r"\b(?:from|at) rest\b", text.lower())]
     for m in _FEET_INCHES.finditer(text):  # "5ft 10in" is also 70 inches
-        words.append(Mention(frozenset((float(m.group(1)) * 12 + float(m.group(2)),)),
-                             words_before(text, m.start(), named_before(m.start())) +
-                             ("inches",), sentence=sentence_at(text, m.start()), at=m.start()))
+        words.append(Mention(in_inches(m), words_before(text, m.start(), named_before(
+            m.start())) + ("inches",), sentence=sentence_at(text, m.start()), at=m.start()))
     # "travels for 8 seconds without any acceleration", "did not pay any dividends": 0
     words += [Mention(frozenset((0.0,)), tuple((m.group(1) or m.group(2)).split()),
                       sentence=sentence_at(text, m.start()), at=m.start())
@@ -1347,7 +1353,7 @@ class Grounding:
         also = {h.at: h.readings for h in self.hours}
         inches = set()  # "5ft 10in" is one number, 5 feet or 70 inches
         for f in _FEET_INCHES.finditer(request):
-            also[f.start(1)] = frozenset((float(f.group(1)) * 12 + float(f.group(2)),))
+            also[f.start(1)] = in_inches(f)
             inches.add(f.start(2))
         # the numbers in digits calls can use: a call that gives "11 PM" as 23 has used it
         self.in_digits = [m._replace(readings=m.readings | also.get(m.at, frozenset()))
