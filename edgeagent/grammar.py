@@ -1316,9 +1316,11 @@ def quotes_named_for(text: str, name: str, others: tuple) -> frozenset:
     return frozenset(out)
 
 
+@functools.lru_cache(maxsize=256)
 def named_of(text: str, name: str) -> frozenset:
     """Where `text` writes a word of the argument's name in lower case before "of" ("the
-    crime of theft" for crime, "the month of July"): the value is what follows the word."""
+    crime of theft" for crime, "the month of July"): the value is what follows the word.
+    Cached as quotes_named_for is: a text's frame is built at every candidate token."""
     return frozenset(m.start() for w in name_words(name)
                      for m in re.finditer(r"\b" + re.escape(w) + r"s? of\b", text))
 
@@ -1789,6 +1791,17 @@ class Grounding:
                                       if m.sentence in here) else labelled(mentions, name)
         return [m for m in mentions if m.sentence not in alike or m in named]
 
+    def named_again(self, named: list[Mention], left: list[Mention], earlier: list,
+                    name: str, others: tuple) -> list[Mention]:
+        """Once earlier calls took the numbers labelled best for argument `name`: for a later
+        call of the tool, a number no call took that names the argument at all ("$15000 short
+        term ... and $20000 short term": 20000); else those again, or any number no call took
+        but one that names another argument the tool's calls gave a number."""
+        numbered = self.numbered(others)
+        fresh = [m for m in self.unused(left, earlier) if not names_other(m, name, numbered)]
+        return self.tool_calls() and [m for m in fresh if naming_score(m, name)] or \
+            named + fresh
+
     def first_of(self, mentions: list[Mention]) -> list[Mention]:
         """For a tool's first call, the mentions but those after the first sentence they are
         in that states several numbers ("a distance of 0.5 meters from a charge of 2 ... Then
@@ -1969,15 +1982,8 @@ class Grounding:
             if named:
                 earlier = arguments_of(self.earlier)
                 # a year argument whose labelled years are taken takes a year no call took
-                numbered = self.numbered(others)
-                fresh = [m for m in self.unused(left, earlier)
-                         if not names_other(m, name, numbered)]
-                # then one no call of the tool took that names the argument at all ("$15000
-                # short term, $25000 long term in California and $20000 short term": 20000)
-                renamed = [m for m in fresh if naming_score(m, name)] \
-                    if self.tool_calls() else []
                 left = self.unused(named, earlier) or self.unused(years(left, name), earlier) \
-                    or renamed or named + fresh
+                    or self.named_again(named, left, earlier, name, others)
             allowed = number_literals(left, integer, real)
             if not allowed and in_list:
                 return None  # the list has used up what the request states
