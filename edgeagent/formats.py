@@ -96,8 +96,15 @@ def _date_spans(text: str, fmt: str) -> tuple[tuple[int, int, str], ...]:
 
 
 def stated_dates(text: str, fmt: str) -> list[str]:
-    """The dates the text spells, written in `fmt`."""
-    return list(dict.fromkeys(date for _, _, date in _date_spans(text, fmt)))
+    """The dates the text spells, written in `fmt`; without one, the days it names from today
+    as it says them ("next Friday", "this weekend": not "Friday")."""
+    return list(dict.fromkeys(date for _, _, date in _date_spans(text, fmt))) or \
+        list(dict.fromkeys(m.group() for m in _RELATIVE_DATE.finditer(text)))
+
+
+_RELATIVE_DATE = re.compile(
+    r"\b(?:next|this|coming|upcoming)\s+(?:week(?:end)?|month|year|(?:mon|tues|wednes|thurs|fri|"
+    r"satur|sun)day)\b", re.IGNORECASE)
 
 
 def rewrite_dates(text: str, fmt: str) -> str:
@@ -149,6 +156,17 @@ def percent_as_whole(schema: dict) -> bool:
     description = str(schema.get("description", "")).lower()
     return schema.get("type") == "integer" or (
         "percent" in description and "decimal" not in description)
+
+
+def negative_when_lost(schema: dict) -> bool:
+    """Whether a number argument is given as negative for a loss ("The amount gained or lost.
+    If lose, provide as negative value.")."""
+    description = str(schema.get("description", "")).lower()
+    return "negative" in description and LOSS_WORD.search(description) is not None
+
+
+# A word saying an amount is lost ("a loss of $1000", "lost 20 pounds", "a decrease of 5%").
+LOSS_WORD = re.compile(r"\b(?:los[est]|losing|losses|deficit|decreas\w*|declin\w*)\b")
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

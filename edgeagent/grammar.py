@@ -26,9 +26,10 @@ from collections import Counter
 from itertools import permutations
 from typing import Any, Iterable, Iterator, NamedTuple
 
-from .formats import (as_schema_writes, date_format, emails_in, is_currency, is_email, is_place,
-                      is_unit, measured_in, name_parts, percent_as_whole, places_in,
-                      stated_dates, stated_units, with_region)
+from .formats import (LOSS_WORD, as_schema_writes, date_format, emails_in, is_currency,
+                      is_email, is_place, is_unit, measured_in, name_parts,
+                      negative_when_lost, percent_as_whole, places_in, stated_dates,
+                      stated_units, with_region)
 from .tools import Tool
 
 MAX_STRING_CHARS = 256
@@ -111,18 +112,21 @@ class StringValue:
     in a capitalized word ends where the request's name does ("Yellowstone National Park").
     With `region`, a place the request writes with its region ("Boston, MA") is not cut short
     before it. It does not run on into one of `kinds`, words the request writes in lower case
-    ("Chicken Noodle Soup |recipe" for a recipe tool)."""
+    ("Chicken Noodle Soup |recipe" for a recipe tool). Nor is it one of `earlier`, the values
+    earlier calls of the tool gave the argument, cut short ("human" after "human HbA1c": the
+    small model's way of saying a value again when it may not)."""
 
     __slots__ = ("chars", "phase", "max_chars", "ground", "taken", "region", "apart", "starts",
-                 "barred", "kinds")
+                 "barred", "kinds", "earlier")
 
     def __init__(self, max_chars: int = MAX_STRING_CHARS, chars: str = "", phase: int = 0,
                  ground: str | None = None, taken: frozenset = frozenset(), region: bool = False,
                  apart: bool = False, starts: frozenset | None = None,
-                 barred: frozenset = frozenset(), kinds: frozenset = frozenset()):
+                 barred: frozenset = frozenset(), kinds: frozenset = frozenset(),
+                 earlier: frozenset = frozenset()):
         self.max_chars, self.chars, self.phase = max_chars, chars, phase
         self.ground, self.taken, self.region, self.apart = ground, taken, region, apart
-        self.starts, self.barred, self.kinds = starts, barred, kinds
+        self.starts, self.barred, self.kinds, self.earlier = starts, barred, kinds, earlier
 
     def _next(self, chars, phase):
         if self.ground is not None and not self._from_request(chars) and \
@@ -130,7 +134,7 @@ class StringValue:
             return None
         return (CONSUME, StringValue(self.max_chars, chars, phase, self.ground, self.taken,
                                      self.region, self.apart, self.starts, self.barred,
-                                     self.kinds))
+                                     self.kinds, self.earlier))
 
     def _from_request(self, chars: str) -> bool:
         """Whether the request has `chars` from a word start (and, if that is in quotes, not
@@ -204,6 +208,9 @@ class StringValue:
 
     def _is_taken(self, value: str | None = None) -> bool:
         value = (self.chars if value is None else value).lower()
+        if value and any(v.startswith(value) and len(v) > len(value) and
+                         not v[len(value)].isalnum() for v in self.earlier):
+            return True
         if not self.apart:
             return value in self.taken
         return any(words_within(value, t) or words_within(t, value) for t in self.taken)
@@ -792,16 +799,24 @@ class Mention(NamedTuple):
 
     def as_argument(self, schema: dict) -> "Mention":
         """This mention as an argument of `schema` reads it: a percentage as a fraction or as
-        a whole number, as the schema asks."""
-        if self.percent is None:
-            return self
-        whole = percent_as_whole(schema)
-        return self._replace(readings=frozenset({self.percent if whole else self.percent / 100}))
+        a whole number, as the schema asks; an amount lost as negative where the schema wants
+        losses so ("a loss of $1000": -1000)."""
+        mention = self
+        if self.percent is not None:
+            whole = percent_as_whole(schema)
+            mention = self._replace(
+                readings=frozenset({self.percent if whole else self.percent / 100}))
+        if self.lost() and negative_when_lost(schema):
+            mention = mention._replace(readings=frozenset(-r for r in mention.readings))
+        return mention
+
+    def lost(self) -> bool:
+        return any(LOSS_WORD.fullmatch(word) for word in self.label)
 
     def reads(self, number: float) -> bool:
         """Whether a value `number` says this mention, in any reading: an argument that took
-        "3%" as 0.03 used it up for one that would read it as 3."""
-        return number in self.readings or \
+        "3%" as 0.03 used it up for one that would read it as 3, and -1000 "a loss of 1000"."""
+        return number in self.readings or self.lost() and -number in self.readings or \
             self.percent is not None and number in (self.percent, self.percent / 100)
 
 
@@ -871,6 +886,35 @@ def _away_from_others(text: str, clauses: list, tool: str) -> frozenset | None:
     away = {at for a, b, owner in clauses if owner not in (None, tool)
             and not _SAME.search(text[a:b].lower()) for at in range(a, b)}
     return frozenset(range(len(text))) - away if away else None
+
+
+# A sentence that takes up one of several cases in turn ("The first person weighs 180 lbs",
+# "Lastly, the fourth one was a large bird").
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+_CASE = re.compile(r"(?:(?:lastly|finally|and|also|then),?\s+)?the\s+(" + "|".join(_ORDINALS) +
+                   r"|last|final)\b", re.IGNORECASE)
+_CASE_BREAK = re.compile(r"(?<=[.?!:])\s+")
+
+
+@functools.lru_cache(maxsize=256)
+def outside_cases(text: str, call: int) -> frozenset | None:
+    """Where in `text` a value of the decision's call number `call` (from 0) may start, when
+    the request takes up several cases in turn, one sentence each ("The first ...", "The
+    second ...", "And the last ..."): not in another case's sentence. None when it does not
+    (the ordinals out of turn: "The first charge ... The first time"), or has no such
+    sentence for this call."""
+    spans, ordinals = [], []
+    for a, b in _spans(text, _CASE_BREAK, 0):
+        if m := _CASE.match(text, a):
+            spans.append((a, b))
+            ordinals.append(m.group(1).lower())
+    counted = [o for o in ordinals if o in _ORDINALS]
+    in_turn = counted == list(_ORDINALS[:len(counted)]) and \
+        all(o not in _ORDINALS for o in ordinals[len(counted):])  # "the last" ends them
+    if len(spans) < 2 or not in_turn or call >= len(spans):
+        return None
+    away = {at for k, (a, b) in enumerate(spans) if k != call for at in range(a, b)}
+    return frozenset(range(len(text))) - away
 
 
 @functools.lru_cache(maxsize=256)
@@ -1208,6 +1252,18 @@ def names_other(mention: Mention, name: str, others: tuple) -> bool:
     return any(naming_score(mention, other) > own for other in others)
 
 
+def names_all(mention: Mention, name: str) -> bool:
+    """Whether the mention's label says every word of the argument's name ("10, 20 and 30
+    years" for `years`, not for `payment_per_year`)."""
+    return naming_score(mention, name) >= len(name_words(name)) > 0
+
+
+def names_rather(mention: Mention, name: str, others: tuple) -> bool:
+    """Whether the mention's label says all of another argument's name and not all of
+    `name`."""
+    return not names_all(mention, name) and any(names_all(mention, o) for o in others)
+
+
 def labelled(mentions: list[Mention], name: str) -> list[Mention]:
     """The mentions whose labels name the argument best ("a sample size of 50" for
     sample_size over "a sample mean of 25"); none when no label names it."""
@@ -1325,6 +1381,19 @@ def named_of(text: str, name: str) -> frozenset:
                      for m in re.finditer(r"\b" + re.escape(w) + r"s? of\b", text))
 
 
+def says_as(text: str, at: int, description: str) -> bool:
+    """Whether the number at `at` of lower-cased `text` comes with a word beside it as in
+    `description` ("type 2")."""
+    number = re.match(r"\d+(?:\.\d+)?", text[at:])
+    if number is None:
+        return False
+    before = re.search(r"(\w+)\s*$", text[:at])
+    after = re.match(r"\s*(\w+)", text[at + number.end():])
+    pairs = ([f"{before.group(1)} {number.group()}"] if before else []) + \
+        ([f"{number.group()} {after.group(1)}"] if after else [])
+    return any(words_within(pair, description) for pair in pairs)
+
+
 def unwrapped(text: str) -> str:
     """A text written inside quotes as a whole without them ('"Can you help me ...?"'): such
     quotes mark no value, and read as quotes they would make the whole request one."""
@@ -1383,10 +1452,18 @@ class Grounding:
         function")."""
         return tuple(q for m in _quoted(self.source) if (q := m.group()[1:-1]) not in tool_names)
 
-    def for_tools(self, tool_names) -> "Grounding":
-        """This grounding for a catalog of these tools (whose quoted names are no values)."""
+    def for_tools(self, tools: dict[str, Tool]) -> "Grounding":
+        """This grounding for a catalog of these tools: their quoted names are no values, nor
+        is a number the request says as a tool's description does ("type 2 diabetes" for
+        "Predict the likelihood of diabetes type 2")."""
         ground = copy.copy(self)
-        ground.quoted = self.quoted_values(tool_names)
+        ground.quoted = self.quoted_values(tools)
+        descriptions = " ".join(str(t.description) for t in tools.values()).lower()
+        if described := {m.at for m in self.in_digits if says_as(self.text, m.at, descriptions)}:
+            ground.mentions = [m for m in self.mentions if m.at not in described]
+            ground.in_digits = [m for m in self.in_digits if m.at not in described]
+            ground.per_sentence = Counter(m.sentence for m in ground.mentions)
+            ground.stated_at = tuple(m.at for m in ground.mentions if m.at >= 0)
         return ground
 
     def after(self, calls: tuple, tool: str = "") -> "Grounding":
@@ -1413,12 +1490,15 @@ class Grounding:
         digits) no call has used yet and the last call used a new one ("for 4 seconds, then
         for 10"), or it gives one of the last call's strings among others no call has said
         ("in Seattle and Los Angeles", "'Friends' ... 'The Office'", "Pop ... Rock"), or
+        one of the cases it takes up in turn has no call yet ("The fourth person ..."), or
         two lists of it meet in a combination no call has made, or it starts a move from a
         name no call of the tool started from ("..., and finally from Miami back to New York")."""
         left = self.unused(self.in_digits, arguments_of(calls))
         if left and (len(calls) == 1 or
                      left != self.unused(self.in_digits, arguments_of(calls[:-1]))):
             return True
+        if outside_cases(self.source, len(calls)) is not None:
+            return True  # a case the request takes up has no call yet
         last, said = calls[-1], said_in(calls)
         properties = tools[last["name"]].parameters.get("properties", {})
         return any(self.gives_with_unsaid(value, properties.get(name, {}), said)
@@ -1616,7 +1696,7 @@ class Grounding:
 
     def advances(self, calls, call) -> bool:
         """Whether `call` does something the earlier calls of its tool left undone: there are
-        none, or it gives other arguments, uses a number the request states (in digits) that
+        none, or it is the call of a case of the request's, or it gives other arguments, uses a number the request states (in digits) that
         none of them used, gives an argument a text of the request none of them gave it (but
         for one of their texts with more after a comma, "and" or "or"), starts a move from a
         name none of them started from, or sets a flag another way."""
@@ -1626,6 +1706,8 @@ class Grounding:
             return True
         if any(v in self.unstarted(k, same_calls) for k, v in arguments.items()):
             return True  # "..., and finally from Miami back to New York"
+        if outside_cases(self.source, len(calls)) is not None:
+            return True  # the call of a case the request takes up ("And the last equation")
         stated = {r for m in self.in_digits for r in m.readings}
         if set(numbers_in(arguments)) & (stated - set(numbers_in(same))):
             return True
@@ -1798,7 +1880,8 @@ class Grounding:
         term ... and $20000 short term": 20000); else those again, or any number no call took
         but one that names another argument the tool's calls gave a number."""
         numbered = self.numbered(others)
-        fresh = [m for m in self.unused(left, earlier) if not names_other(m, name, numbered)]
+        fresh = [m for m in self.unused(left, earlier) if not names_other(m, name, numbered)
+                 and not names_rather(m, name, numbered)]
         return self.tool_calls() and [m for m in fresh if naming_score(m, name)] or \
             named + fresh
 
@@ -1934,8 +2017,15 @@ class Grounding:
         number it states and this call has not used up (one labelled with the argument's name
         when there is one), an enum value it names, a flag it states (each only where the
         request has one). In a list, None once nothing is left for another item."""
+        if schema.get("type") == "any":  # "on the provided data my_data": a text it gives
+            schema = {**schema, "type": "string"}
         if schema.get("enum"):
             stated = self.stated_enum(schema)
+            if (outside := outside_cases(self.source, len(self.earlier))) is not None:
+                # the choice this call's case says ("The second one was a large bird")
+                places = choice_places(self.source, tuple(str(v) for v in schema["enum"]))
+                stated = [v for v, said in zip(schema["enum"], places) if v in stated and
+                          any(at in outside for at, _ in said)] or stated
             # a later call of the tool takes a stated choice no call has said, while one is left
             listed = self.listed(name, schema, used)
             varied = [v for v in stated if v not in listed]
@@ -1953,6 +2043,10 @@ class Grounding:
                 # field is 5 N/C"; "the prime numbers from 1" is no number of the factorial)
                 left = [m for m in left if m.at < 0 or m.at in outside or
                         naming_score(m, name) > 1] or left
+            if (outside := outside_cases(self.source, len(self.earlier))) is not None:
+                # not from another case's sentence ("The first house ... The third house is in
+                # Chicago, with 2 bedrooms, 1 bathroom")
+                left = [m for m in left if m.at < 0 or m.at in outside] or left
             if not in_list:  # "The first house has 3 bedrooms ... The second house has 4"
                 left = self.varied(self.local(left, used, name) or left, name, mentions, used)
             if in_list and not used and self.tool_calls():  # "one histogram for each data set"
@@ -1977,6 +2071,9 @@ class Grounding:
             # of water at 100 degrees" for "Mass of the substance in grams")
             unit = in_units(left, schema)
             named = labelled(unit, name) or unit or labelled(left, name) or years(left, name)
+            # not one whose label says all of another argument's name and not all of this
+            # one's ("$1000 per year ... for 10, 20 and 30 years": no payment_per_year=10)
+            named = [m for m in named if not names_rather(m, name, others)] or named
             if named and not in_list and not self.tool_calls():
                 named = self.first_of(named)
             if named:
@@ -2038,12 +2135,18 @@ class Grounding:
             if self.owners and (outside := outside_others(ground, self.tool, self.owners)):
                 # nor from a clause about another tool, when this tool's clause names its own
                 starts = (starts & outside if starts else None) or outside
+            if (outside := outside_cases(ground, len(self.earlier))) is not None:
+                # nor from another case's sentence ("The first one was a small bird ... The
+                # second one was a large bird")
+                starts = (starts & outside if starts else None) or outside
             # nor ends on a word of the tool's name that the request writes in lower case: it
             # says what kind of thing the value is ("the Chicken Noodle Soup recipe")
             kinds = tool_kinds(self.tool, str(schema.get("description", "")))
             return StringValue(max_chars(schema), ground=ground, taken=taken,
                                region=with_region(schema), apart=in_list, starts=starts,
-                               barred=barred, kinds=kinds)
+                               barred=barred, kinds=kinds, earlier=frozenset(
+                                   v.lower() for call in self.tool_calls()
+                                   for v in strings_in(call["arguments"].get(name))))
         if kind == "array":
             row = schema.get("items", {})
             if in_list and used and isinstance(used[-1], list) and row.get("type") in (

@@ -1545,3 +1545,69 @@ def test_feet_and_inches_are_also_inches():
     m = Matcher.for_decision(tools, ground=Grounding("A person 5ft 10in tall"))
     assert m.feed(' f(height=5') is None
     assert m.feed(' f(height=70)\n').finished
+
+
+def test_a_later_call_does_not_cut_an_earlier_calls_value_short():
+    tools = _tool(protein_name={"type": "string"})
+    m = _after(tools, "The sequence of human HbA1c, normal hemoglobin, and rat hemoglobin",
+               ' f(protein_name="human HbA1c"); f(protein_name="')
+    assert m.feed('human"') is None
+    assert m.feed('human HbA1c"') is not None  # said again whole: the repeat rule decides
+    assert m.feed('normal hemoglobin"') is not None
+
+
+def test_a_loss_is_negative_where_the_schema_asks_so():
+    lost = {"type": "integer", "description": "The amount gained or lost. If lose, provide "
+                                              "as negative value."}
+    tools = _tool(initial_investment={"type": "integer"}, gain_loss=lost)
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "An initial investment of $5000 with a loss of $1000"))
+    assert m.feed(' f(initial_investment=5000, gain_loss=1000') is None
+    assert m.feed(' f(initial_investment=5000, gain_loss=-1000)\n').finished
+    plain = _tool(initial_investment={"type": "integer"}, gain_loss={"type": "integer"})
+    m = Matcher.for_decision(plain, ground=Grounding(
+        "An initial investment of $5000 with a loss of $1000"))
+    assert m.feed(' f(initial_investment=5000, gain_loss=1000)\n').finished
+
+
+def test_a_date_said_from_today_keeps_its_next():
+    tools = _tool(location={"type": "string"}, date={"type": "string"})
+    m = Matcher.for_decision(tools, ground=Grounding("Concerts in Berlin next Friday"))
+    assert m.feed(' f(location="Berlin", date="Friday"') is None
+    assert m.feed(' f(location="Berlin", date="next Friday")\n').finished
+
+
+def test_a_number_said_as_the_tools_description_says_it_is_no_value():
+    tools = tools_from_definitions([{"name": "f", "description": "Predict diabetes type 2.",
+                                     "parameters": {"type": "dict", "properties": {
+                                         "weight": {"type": "integer"}}, "required": ["weight"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding("The type 2 diabetes risk at 150 lbs"))
+    assert m.feed(' f(weight=2') is None
+    assert m.feed(' f(weight=150)\n').finished
+
+
+def test_a_later_call_takes_no_number_that_names_another_argument_in_all_its_words():
+    tools = _tool(payment_per_year={"type": "integer"}, years={"type": "integer"})
+    m = _after(tools, "An investment paying $1000 per year, with an interest rate of 5%, for "
+                      "10, 20 and 30 years", ' f(payment_per_year=1000, years=20); '
+                                             'f(payment_per_year=')
+    assert m.feed('10,') is None
+    assert m.feed('1000, years=30)') is not None
+
+
+def test_cases_taken_up_in_turn_give_each_call_its_own_sentences_values():
+    tools = _tool(color={"type": "string"}, habitat={"type": "string"})
+    request = ("Which birds did I see? The first one was a blue bird in a forest. The second "
+               "one was a black bird near a lake. Lastly, the third one was a green bird in a "
+               "desert.")
+    m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(request))
+    assert m.feed(' f(color="green"') is None
+    m = m.feed(' f(color="blue", habitat="forest"); f(color="')
+    assert m.feed('blue') is None and m.feed('green') is None
+    m = m.feed('black", habitat="lake")')
+    assert m.feed('\n') is None  # the third case has no call yet
+    assert m.feed('; f(color="green", habitat="desert")\n').finished
+    # ordinals out of turn are no cases: "The first charge ... The first time"
+    m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
+        "The first bird is blue. The first time it was in a forest."))
+    assert m.feed(' f(color="blue", habitat="forest")\n').finished
