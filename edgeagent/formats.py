@@ -211,7 +211,12 @@ def measured_in(description: str) -> frozenset:
     """The units a description says its value is in ("Maximum distance (in miles)", "in
     minutes"), lower-cased and without a plural's s."""
     return frozenset(u.lower().rstrip("s") for u in _UNIT_ASKED.findall(description)
-                     if u.lower() in _UNITS and u.lower() not in _SHORT_UNITS)
+                     if u.lower() in _UNITS | _SPANS and u.lower() not in _SHORT_UNITS)
+
+
+# Spans of time an argument can be counted in ("The time the money is invested for in years"),
+# which are no units of a unit argument.
+_SPANS = frozenset("day days week weeks month months year years".split())
 
 
 def is_unit(name: str) -> bool:

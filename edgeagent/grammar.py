@@ -2017,7 +2017,8 @@ class Grounding:
         number it states and this call has not used up (one labelled with the argument's name
         when there is one), an enum value it names, a flag it states (each only where the
         request has one). In a list, None once nothing is left for another item."""
-        if schema.get("type") == "any":  # "on the provided data my_data": a text it gives
+        if set(schema) <= {"description", "default", "title"}:
+            # a value of any type ("on the provided data my_data"): a text the request gives
             schema = {**schema, "type": "string"}
         if schema.get("enum"):
             stated = self.stated_enum(schema)

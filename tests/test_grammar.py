@@ -1611,3 +1611,20 @@ def test_cases_taken_up_in_turn_give_each_call_its_own_sentences_values():
     m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(
         "The first bird is blue. The first time it was in a forest."))
     assert m.feed(' f(color="blue", habitat="forest")\n').finished
+
+
+def test_a_value_of_any_type_is_a_text_of_the_request():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "data": {"type": "any", "description": "The training data."}}, "required": ["data"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding("Train a model on the data my_data"))
+    assert m.feed(' f(data=True') is None
+    assert m.feed(' f(data="my_data")\n').finished
+
+
+def test_a_number_in_the_span_of_time_an_argument_counts_in_comes_first():
+    tools = _tool(time={"type": "integer",
+                        "description": "The time the money is invested for in years."})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "Interest applied per time period is 4 and the money is invested for 10 years"))
+    assert m.feed(' f(time=4') is None
+    assert m.feed(' f(time=10)') is not None
