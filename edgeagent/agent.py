@@ -11,6 +11,7 @@ from typing import Any
 from . import examples
 from .config import AgentSettings
 from .decoding import DecodeError, DecodeStats, beam_decode, decode, generate_text
+from .formats import converts_between
 from .grammar import NO_CALL, Choice, Grounding, Matcher, clause_key, format_call
 from .llm import ContextOverflowError, LocalModel
 from .prefix_cache import PrefixCache
@@ -141,7 +142,8 @@ class Agent:
              ) -> Gate | None:
         """What the tool ranking allows for this request; None when no tool fits it. A tool
         fits when it is near the request, or fairly near and the request says its name's words
-        or some distinctive words of its definition;
+        or some distinctive words of its definition, or the request names two currencies or
+        units for the tool's two required ones (a conversion);
         one that is only fairly near and needs a number that `ground_text` (default: the
         request) does not state does not fit: its call would have to invent the number."""
         if self.ranker is None or not tools:
@@ -152,6 +154,7 @@ class Agent:
         best, best_tool = float(scores.max()), tools[int(scores.argmax())]
         named = best >= s.named_tool_floor and names_tool(request, best_tool) or \
             best >= s.shared_word_floor and len(shared_words(request, best_tool)) >= s.shared_words
+        named = named or converts_between(request, best_tool.parameters)
         if best < s.relevance_floor and not named:
             return None
         if best < s.unstated_number_ceiling and \

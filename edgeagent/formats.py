@@ -198,7 +198,8 @@ _UNITS = frozenset((
     "kmh mph m/s ft/s knots celsius fahrenheit kelvin l liter liters litre litres ml "
     "milliliter milliliters gallon gallons cup cups joule joules kj calorie calories kcal watt "
     "watts kw kwh volt volts amp amps ohm ohms hz hertz pascal pascals atm psi mol moles degree "
-    "degrees radian radians acre acres hectare hectares").split())
+    "degrees radian radians acre acres hectare hectares teaspoon teaspoons tsp tablespoon "
+    "tablespoons tbsp").split())
 _SHORT_UNITS = frozenset("m g s l min".split())  # also words or letters: not after "in"
 _UNIT_AFTER_NUMBER = re.compile(
     r"\d\s?((?:(?:square|cubic|sq\.?)\s+)?[a-zA-Z]+(?:/[a-zA-Z]+)?[²³]?)")
@@ -260,6 +261,21 @@ def is_country(name: str) -> bool:
     """Whether an argument names a country ("country", "country_name"), which takes the
     country a request names by its people's adjective ("German history": Germany)."""
     return "country" in name_parts(name)
+
+
+def converts_between(text: str, parameters: dict) -> bool:
+    """Whether the text names two currencies, or two units, for a tool two of whose required
+    arguments take one ("How many Canadian dollars can I get for 500 US dollars?" for a tool
+    of `base_currency` and `target_currency`): it asks for that conversion, however far its
+    words are from the tool's description."""
+    properties, required = parameters.get("properties", {}), parameters.get("required", [])
+    currencies = sum(is_currency(properties.get(p, {}), p) for p in required)
+    units = sum(is_unit(p) for p in required)
+    codes = dict(_CURRENCY_NAMES)
+    named_currencies = {codes[m.group(1).lower()] for m in _CURRENCY.finditer(text)}
+    named_units = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z/]+", text)
+                   if w.lower() in _UNITS and w.lower() not in _SHORT_UNITS}
+    return currencies >= 2 and len(named_currencies) >= 2 or units >= 2 and len(named_units) >= 2
 
 
 def rewrite_currencies(text: str) -> str:

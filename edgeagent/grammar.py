@@ -92,15 +92,15 @@ class Choice:
         return first if all(o[n] == first for o in self.options) else None
 
 
-_WORD_END = re.compile(r"(?!\w)")
-_PLACE_END = re.compile(r"(?!\w)(?!,\s*[A-Z])(?! [A-Z])")
+_WORD_END = re.compile(r"(?![\w#])")  # a sharp is part of its note ("C#")
+_PLACE_END = re.compile(r"(?![\w#])(?!,\s*[A-Z])(?! [A-Z])")
 _STATE_ADDED = re.compile(r"([^,]*\w), ?([A-Z]{0,2})", re.DOTALL)  # "New York, NY" (", " typed)
 _NO_LAST = ",;?"  # no value ends on these ("San Francisco,", "the method used?")
 # nor on a word that leads to more ("San Francisco in", "Gravity and", "To Kill a")
 _LEADS_ON = re.compile(r"(?<!\S)(?:a|an|the|and|or|of|to|in|on|at|for|with|by|from|but)$")
-_REGION_END = re.compile(r"(?!\w)(?!,\s*[A-Z])")  # not "Boston" of "Boston, MA"
+_REGION_END = re.compile(r"(?![\w#])(?!,\s*[A-Z])")  # not "Boston" of "Boston, MA"
 _NAME_LAST = re.compile(r"\b[A-Z]\w*$")  # a value ending in a capitalized word ...
-_NAME_END = re.compile(r"(?!\w)(?! [A-Z])")  # ... ends with its name ("Louvre Museum")
+_NAME_END = re.compile(r"(?![\w#])(?! [A-Z])")  # ... ends with its name ("Louvre Museum")
 
 
 class StringValue:
@@ -1346,15 +1346,23 @@ def end_of(name: str) -> str | None:
     return None
 
 
+# A number the request states as an amount of something ("2 tablespoons", "500 USD").
+_AMOUNT = re.compile(r"\d\s*(?=[A-Za-z])")
+
+
 @functools.lru_cache(maxsize=256)
 def other_end_starts(text: str, end: str | None, measure: bool = False) -> frozenset:
     """Where the request starts a value of the other end: right after "to" or "into" for a
     "from" argument ("convert EUR to USD": not USD), and "in" too for a currency or a unit
-    ("How much is 100 EUR in USD?"); right after "from" for a "to" argument."""
+    ("How much is 100 EUR in USD?"); right after "from" for a "to" argument, and for a
+    currency or a unit, right after a number."""
     if end is None:
         return frozenset()
     cue = _OTHER_END_CUE["from, a measure" if end == "from" and measure else end]
-    return frozenset(m.end() for m in cue.finditer(text))
+    starts = frozenset(m.end() for m in cue.finditer(text))
+    if measure and end == "to":  # the unit of a stated amount is what it converts from
+        starts |= frozenset(m.end() for m in _AMOUNT.finditer(text))  # "in 2 tablespoons"
+    return starts
 
 
 @functools.lru_cache(maxsize=256)
@@ -2141,8 +2149,10 @@ class Grounding:
                 # second one was a large bird")
                 starts = (starts & outside if starts else None) or outside
             # nor ends on a word of the tool's name that the request writes in lower case: it
-            # says what kind of thing the value is ("the Chicken Noodle Soup recipe")
-            kinds = tool_kinds(self.tool, str(schema.get("description", "")))
+            # says what kind of thing the value is ("the Chicken Noodle Soup recipe"); nor on
+            # a choice of another argument ("C# major": key="C#", scale_type="major")
+            kinds = tool_kinds(self.tool, str(schema.get("description", ""))) | \
+                frozenset(r for r in rivals if r.isalpha())
             return StringValue(max_chars(schema), ground=ground, taken=taken,
                                region=with_region(schema), apart=in_list, starts=starts,
                                barred=barred, kinds=kinds, earlier=frozenset(
@@ -2410,7 +2420,7 @@ _OFFERS = re.compile(r"\b(?:e\.g\.?|eg\.|i\.e\.|such as|like|for example|for ins
                      re.IGNORECASE)
 # A description that names the only values an argument takes.
 _CLOSED = re.compile(r"\b(?:choices are|can be|one of|either|options are|could be|"
-                     r"possible values|must be)\b", re.IGNORECASE)
+                     r"possible values|must be|supports)\b", re.IGNORECASE)
 _OFFER_ITEMS = re.compile(r",|\bor\b|\band\b|/")
 _DESCRIBED_QUOTE = re.compile(r"(?<!\w)'([^']{1,30})'(?!\w)|\"([^\"]{1,30})\"")
 

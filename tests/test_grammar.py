@@ -1628,3 +1628,20 @@ def test_a_number_in_the_span_of_time_an_argument_counts_in_comes_first():
         "Interest applied per time period is 4 and the money is invested for 10 years"))
     assert m.feed(' f(time=4') is None
     assert m.feed(' f(time=10)') is not None
+
+
+def test_a_conversion_goes_from_the_unit_of_the_stated_amount():
+    tools = _tool(value={"type": "integer"}, from_unit={"type": "string"},
+                  to_unit={"type": "string"})
+    m = Matcher.for_decision(tools, ground=Grounding("How many teaspoons are in 2 tablespoons?"))
+    assert m.feed(' f(value=2, from_unit="teaspoons", to_unit="tablespoons"') is None
+    assert m.feed(' f(value=2, from_unit="tablespoons", to_unit="teaspoons")\n').finished
+
+
+def test_a_text_ends_with_its_sharp_and_before_another_arguments_choice():
+    tools = _tool(key={"type": "string"}, scale_type={"type": "string",
+                                                       "enum": ["major", "minor"]})
+    m = Matcher.for_decision(tools, ground=Grounding("What key signature does C# major have?"))
+    assert m.feed(' f(key="C"') is None
+    assert m.feed(' f(key="C# major"') is None
+    assert m.feed(' f(key="C#", scale_type="major")\n').finished

@@ -152,3 +152,20 @@ def test_a_texts_vector_does_not_depend_on_what_was_embedded_with_it(embedder):
     alone = ToolRanker(embedder).vectors([text])[0]
     together = ToolRanker(embedder).vectors([longer, text])[1]
     assert np.array_equal(alone, together)
+
+
+def test_a_request_naming_both_ends_of_a_tools_conversion_gets_its_call(settings, embedder):
+    exchange = tools_from_definitions([{"name": "currency_exchange.convert",
+        "description": "Convert an amount from a base currency to a target currency based on "
+                       "the current exchange rate.",
+        "parameters": {"type": "dict", "properties": {
+            "base_currency": {"type": "string", "description": "The base currency."},
+            "target_currency": {"type": "string", "description": "The target currency."},
+            "amount": {"type": "integer"}},
+            "required": ["base_currency", "target_currency", "amount"]}}])
+    ranker = ToolRanker(embedder)
+    agent = Agent(None, settings.agent, ranker=ranker)
+    request = "How many Canadian dollars can I get for 500 US dollars?"   # 0.23
+    assert ranker.similarities(request, exchange).max() < settings.agent.relevance_floor
+    assert agent.gate(request, exchange) is not None
+    assert agent.gate("How many inches are in 10 meters?", exchange) is None  # no currencies
