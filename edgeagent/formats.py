@@ -32,6 +32,10 @@ _YEARLESS = [re.compile(p, re.IGNORECASE) for p in (
 )]
 # "yyyy-mm-dd", "MM/DD/YYYY", "month-day-year" in a description
 _FORMAT = re.compile(r"\b(y{3,4}|mm|dd)([-/.])(y{3,4}|mm|dd)\2(y{3,4}|mm|dd)\b", re.IGNORECASE)
+# a month of a year: "in 'mm-yyyy' format", and the months a request spells so ("April 2022")
+_MONTH_FORMAT = re.compile(r"\b(y{4}|mm)([-/.])(y{4}|mm)\b(?![-/.])", re.IGNORECASE)
+_MONTHS_OF_YEARS = [re.compile(p, re.IGNORECASE) for p in (
+    r"\b" + _MONTH + r",?\s+(?P<year>\d{4})\b", r"\b(?P<nmonth>\d{1,2})[-/](?P<year>\d{4})\b")]
 _WORD_FORMAT = re.compile(r"\b(year|month|day)-(year|month|day)-(year|month|day)\b",
                           re.IGNORECASE)
 
@@ -63,6 +67,8 @@ def date_format(schema: dict, name: str) -> str | None:
         parts, sep = (m.group(1), m.group(3), m.group(4)), m.group(2)
     elif m := _WORD_FORMAT.search(description):
         parts, sep = m.groups(), "-"
+    elif (m := _MONTH_FORMAT.search(description)) and m.group(1)[0] != m.group(3)[0]:
+        parts, sep = (m.group(1), m.group(3)), m.group(2)
     elif "date" in name.lower() or re.search(r"\bdate\b", description, re.IGNORECASE):
         return "%Y-%m-%d"
     else:
@@ -76,7 +82,8 @@ def _date_spans(text: str, fmt: str) -> tuple[tuple[int, int, str], ...]:
     """Where the text spells a date, in order, each with the date as `fmt` writes it. Cached:
     a date argument's frame is built for every candidate token the decoder tries."""
     found = []  # (start, end, year, month, day)
-    for patterns in (_DATES, _YEARLESS):
+    months = "%d" not in fmt  # a format of months takes a month of a year as it is
+    for patterns in (_DATES, _MONTHS_OF_YEARS, _YEARLESS) if months else (_DATES, _YEARLESS):
         for pattern in patterns:
             for m in pattern.finditer(text):
                 if any(m.start() < f[1] and f[0] < m.end() for f in found):
@@ -88,7 +95,7 @@ def _date_spans(text: str, fmt: str) -> tuple[tuple[int, int, str], ...]:
                 years = [f[2] for f in sorted(found) if f[0] < m.start()] or [
                     f[2] for f in sorted(found)]
                 year = int(parts["year"]) if parts.get("year") else years[-1] if years else None
-                day = int(parts["day"])
+                day = int(parts["day"]) if parts.get("day") else 1
                 if year is not None and 1 <= month <= 12 and 1 <= day <= 31:
                     found.append((m.start(), m.end(), year, month, day))
     return tuple((start, end, fmt.replace("%Y", f"{year:04d}").replace("%m", f"{month:02d}")

@@ -82,3 +82,16 @@ def test_a_place_the_request_writes_with_its_region_keeps_it():
     m = m.feed('"Denver, Colorado", city=')
     assert m.feed('"Denver")') is not None  # an argument that asks for no region may end early
     assert m.feed('"Austin")\n').finished  # a place the request writes alone may end there
+
+
+def test_a_format_of_months_takes_a_month_of_a_year():
+    months = {"type": "string", "description": "Date of the concert in 'mm-yyyy' format."}
+    assert date_format(months, "date") == "%m-%Y"
+    assert stated_dates("in San Diego next month (April 2022)", "%m-%Y") == ["04-2022"]
+    assert stated_dates("on April 4, 2022", "%m-%Y") == ["04-2022"]
+    assert stated_dates("in April 2022", "%Y-%m-%d") == []  # a day's format wants a day
+
+
+def test_a_day_said_from_today_is_a_date_when_no_date_is_said():
+    assert stated_dates("concerts next Friday", "%Y-%m-%d") == ["next Friday"]
+    assert stated_dates("on May 5, 2022 or next week", "%Y-%m-%d") == ["2022-05-05"]
