@@ -2197,8 +2197,8 @@ class Grounding:
             schema.get("type") == "string" and bool(self.places_left(name, used))
 
     def asks(self, schema: dict, name: str, used=()) -> bool:
-        """Whether the request asks for an optional argument outright: it says the argument's
-        name and labels a number the call has not `used` with it ("set the starting level to
+        """Whether the request asks for an optional argument outright: it says one of its
+        choices, or it says the argument's name and labels a number the call has not `used` with it ("set the starting level to
         5"), says a flag's name one way only ("with details"), one of a list's choices
         ("avoiding highways", "with a patio") or a text's name and a value its description
         names ("all the roots": root_type="all") or a whole date no value of the call gives,
@@ -2206,7 +2206,9 @@ class Grounding:
         numbers; or gives a number the call has not used in the unit the argument's
         description says it is in ("within 10 miles": "Maximum distance (in miles)")."""
         kind = schema.get("type")
-        if schema.get("enum") or self.earlier or len(self.per_sentence) > 1:
+        if schema.get("enum"):  # "important Wars": category="Wars", in a request of one task
+            return self.one_task and not self.earlier and bool(self.stated_enum(schema))
+        if self.earlier or len(self.per_sentence) > 1:
             return False  # a request of several calls may give it to only some of them
         if kind in ("integer", "number"):
             left = self.numbers_left(schema, name, used)

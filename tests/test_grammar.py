@@ -1645,3 +1645,13 @@ def test_a_text_ends_with_its_sharp_and_before_another_arguments_choice():
     assert m.feed(' f(key="C"') is None
     assert m.feed(' f(key="C# major"') is None
     assert m.feed(' f(key="C#", scale_type="major")\n').finished
+
+
+def test_an_optional_choice_the_request_says_is_given_in_a_request_of_one_task():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "century": {"type": "integer"},
+        "category": {"type": "string", "enum": ["Wars", "Culture", "Politics"]}},
+        "required": ["century"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding("Important Wars of the 19th century"))
+    assert m.feed(' f(century=19)') is None
+    assert m.feed(' f(century=19, category="Wars")\n').finished
