@@ -1272,6 +1272,13 @@ def labelled(mentions: list[Mention], name: str) -> list[Mention]:
     return [m for m in mentions if best and score[m] == best]
 
 
+# What an integer argument counts ("The number of events to return"), and the words after a
+# number that may say what it counts ("ten major historical events").
+_NUMBER_OF = re.compile(r"\s*(?:the\s+)?(?:total\s+|maximum\s+|minimum\s+)?number\s+of\s+(\w+)",
+                        re.IGNORECASE)
+_WORDS_AFTER = re.compile(r"\S+((?:\s+[a-z]+){1,4})")
+
+
 def in_units(mentions: list[Mention], schema: dict) -> list[Mention]:
     """The mentions given in a unit the argument's description says it is in ("within 10
     miles" for "Maximum distance (in miles)")."""
@@ -2181,7 +2188,8 @@ class Grounding:
             return bool(self.stated_enum(schema["items"]))
         if schema.get("type") in ("integer", "number"):
             left = self.numbers_left(schema, name, used)
-            if labelled(left, name) or years(left, name) or in_units(left, schema):
+            if labelled(left, name) or years(left, name) or in_units(left, schema) or \
+                    self.counting(left, schema):
                 return True
             # named but no number labelled so: not one an earlier call gave another argument
             # ("the past 7 days ... and the total balance": no starting_balance=7)
@@ -2213,7 +2221,7 @@ class Grounding:
         if kind in ("integer", "number"):
             left = self.numbers_left(schema, name, used)
             return bool(self.names_argument(name) and labelled(left, name) or
-                        in_units(left, schema))
+                        in_units(left, schema) or self.counting(left, schema))
         if kind == "string" and self.places_left(name, used):
             return True  # "convictions in California": state="California"
         if (fmt := date_format(schema, name)) and set(stated_dates(self.source, fmt)) - set(
@@ -2256,6 +2264,17 @@ class Grounding:
             return []
         said = said_among(used)
         return [p for p in places_in(self.source) if p.split(",")[0].lower() not in said]
+
+    def counting(self, mentions: list[Mention], schema: dict) -> list[Mention]:
+        """The mentions that count what an integer argument's description says it is the
+        number of, said within four words after them ("ten major historical events" for
+        "Number of events to return"): for an optional one, the request states it."""
+        counted = _NUMBER_OF.match(str(schema.get("description", "")))
+        if schema.get("type") != "integer" or counted is None:
+            return []
+        thing = counted.group(1).lower()
+        return [m for m in mentions if m.at >= 0 and (after := _WORDS_AFTER.match(
+            self.text, m.at)) and any(same_word(thing, w) for w in after.group(1).split())]
 
     def mentions_for(self, schema: dict, name: str) -> list[Mention]:
         """The request's numbers an argument can take: its frequencies only for one that

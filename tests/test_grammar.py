@@ -1655,3 +1655,14 @@ def test_an_optional_choice_the_request_says_is_given_in_a_request_of_one_task()
     m = Matcher.for_decision(tools, ground=Grounding("Important Wars of the 19th century"))
     assert m.feed(' f(century=19)') is None
     assert m.feed(' f(century=19, category="Wars")\n').finished
+
+
+def test_an_optional_count_is_stated_by_a_number_counting_what_it_counts():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "century": {"type": "integer"},
+        "count": {"type": "integer", "description": "Number of events to return."}},
+        "required": ["century"]}}])
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "Find ten major historical events of the 16th century"))
+    assert m.feed(' f(century=16)') is None
+    assert m.feed(' f(century=16, count=10)\n').finished
