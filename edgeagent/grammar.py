@@ -1279,6 +1279,21 @@ _NUMBER_OF = re.compile(r"\s*(?:the\s+)?(?:total\s+|maximum\s+|minimum\s+)?numbe
 _WORDS_AFTER = re.compile(r"\S+((?:\s+[a-z]+){1,4})")
 
 
+def counts_things(name: str) -> bool:
+    """Whether an argument is a count ("number_of_trials", "num_players", "count")."""
+    parts = name_parts(name)
+    return parts[:2] == ["number", "of"] or bool(parts) and parts[0] in ("num", "count") or \
+        parts[-1:] == ["count"]
+
+
+def is_chance(name: str, schema: dict) -> bool:
+    """Whether an argument is a probability, which a percentage the request states gives."""
+    return _CHANCE.search(f"{name} {schema.get('description', '')}".lower()) is not None
+
+
+_CHANCE = re.compile(r"probab|chance|likelihood")
+
+
 def in_units(mentions: list[Mention], schema: dict) -> list[Mention]:
     """The mentions given in a unit the argument's description says it is in ("within 10
     miles" for "Maximum distance (in miles)")."""
@@ -2052,6 +2067,8 @@ class Grounding:
             mentions = [m.as_argument(schema) for m in self.mentions_for(schema, name)]
             left = [m for m in self.unused(mentions, [*around, *used])
                     if number_literals([m], integer, real)]
+            if counts_things(name):  # "a 60% chance ... a series of 10 shots": no trials=60
+                left = [m for m in left if m.percent is None] or left
             if self.owners and not in_list and (outside := numbers_outside_others(
                     self.source, self.tool, self.owners, self.stated_at)):
                 # not from a clause about another tool, when this tool's clause states some,
@@ -2085,7 +2102,8 @@ class Grounding:
             # once all are taken, one of them again or any number no call took.
             # a number in the argument's unit comes first ("500 grams", not "the same mass
             # of water at 100 degrees" for "Mass of the substance in grams")
-            unit = in_units(left, schema)
+            unit = in_units(left, schema) or [m for m in left if m.percent is not None and
+                                              is_chance(name, schema)]  # "a 60% chance"
             named = labelled(unit, name) or unit or labelled(left, name) or years(left, name)
             # not one whose label says all of another argument's name and not all of this
             # one's ("$1000 per year ... for 10, 20 and 30 years": no payment_per_year=10)

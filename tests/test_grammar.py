@@ -1666,3 +1666,16 @@ def test_an_optional_count_is_stated_by_a_number_counting_what_it_counts():
         "Find ten major historical events of the 16th century"))
     assert m.feed(' f(century=16)') is None
     assert m.feed(' f(century=16, count=10)\n').finished
+
+
+def test_a_percentage_is_a_chance_and_no_count():
+    tools = _tool(number_of_trials={"type": "integer"}, number_of_successes={"type": "integer"},
+                  probability_of_success={"type": "float"})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "A player has a 60% chance of making a shot. In a series of 10 shots, what is the "
+        "probability that the player makes exactly 7 shots?"))
+    assert m.feed(' f(number_of_trials=60') is None
+    assert m.feed(' f(number_of_trials=10, number_of_successes=7, probability_of_success=7') \
+        is None
+    assert m.feed(' f(number_of_trials=10, number_of_successes=7, '
+                  'probability_of_success=0.6)\n').finished
