@@ -576,8 +576,10 @@ class Fields:
                 not self.ground.names_argument(name) and \
                 (offered := self.ground.offered(schema, name)):
             # offered for a unit the request states, or a value the description names ("could
-            # be 'IMAX', '2D'"): that value; else (a stated date) grounded as below
-            return value_frame({"enum": offered})
+            # be 'IMAX', '2D'"): that value, the one of the call's sentence if it says one;
+            # else (a stated date) grounded as below
+            return value_frame({"enum": self.ground.said_beside(
+                offered, [v for _, v in self.values])})
         if crossed := self.ground.uncrossed(self.ground.earlier, name, self.ground.tool):
             return value_frame({"enum": crossed})  # "in 1900 and 1950 ... in these years"
         if (fresh := self.ground.combining(name, dict(self.values))) is not None:
@@ -2341,6 +2343,19 @@ class Grounding:
         """The request's numbers the call has not `used` that argument `name` can be."""
         return [m for m in self.unused(self.mentions_for(schema, name), used)
                 if number_literals([m], schema["type"] == "integer")]
+
+    def said_beside(self, values: list, used) -> list:
+        """Those of `values` the request says in the sentence of the call's numbers so far
+        (`used`), when it says one there: "10000 meters in 600 seconds and provide the answer
+        in km/h" after "... in m/s"; else all of them."""
+        numbers = set(numbers_in(list(used)))
+        spans = _spans(self.source, _CASE_BREAK, 0)
+        here = {(a, b) for m in self.mentions if m.readings & numbers and m.at >= 0
+                for a, b in spans if a <= m.at < b}
+        if len(here) != 1:
+            return values
+        (a, b), = here
+        return [v for v in values if str(v).lower() in self.text[a:b]] or values
 
     def offered(self, schema: dict, name: str) -> list:
         """The values an optional text argument is offered without being named: the unit the

@@ -1679,3 +1679,16 @@ def test_a_percentage_is_a_chance_and_no_count():
         is None
     assert m.feed(' f(number_of_trials=10, number_of_successes=7, '
                   'probability_of_success=0.6)\n').finished
+
+
+def test_an_offered_unit_keeps_to_the_sentence_of_the_calls_numbers():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "distance": {"type": "integer"}, "time": {"type": "integer"},
+        "to_unit": {"type": "string", "description": "The unit of the speed."}},
+        "required": ["distance", "time"]}}])
+    request = ("A car traveled 500 meters in 25 seconds; give it in km/h. Also a bicycle traveled "
+               "1000 meters in 200 seconds; give it in m/s.")
+    m = _after(tools, request, ' f(distance=500, time=25, to_unit="km/h"); '
+                               'f(distance=1000, time=200, to_unit="')
+    assert m.feed('km/h') is None
+    assert m.feed('m/s")') is not None
