@@ -2059,6 +2059,7 @@ class Grounding:
                 places = choice_places(self.source, tuple(str(v) for v in schema["enum"]))
                 stated = [v for v, said in zip(schema["enum"], places) if v in stated and
                           any(at in outside for at, _ in said)] or stated
+            stated = self.said_beside(stated, beside if in_list else used)
             # a later call of the tool takes a stated choice no call has said, while one is left
             listed = self.listed(name, schema, used)
             varied = [v for v in stated if v not in listed]
@@ -2345,17 +2346,22 @@ class Grounding:
                 if number_literals([m], schema["type"] == "integer")]
 
     def said_beside(self, values: list, used) -> list:
-        """Those of `values` the request says in the sentence of the call's numbers so far
-        (`used`), when it says one there: "10000 meters in 600 seconds and provide the answer
-        in km/h" after "... in m/s"; else all of them."""
+        """Those of `values` the request says in the task (a part a new sentence, "then",
+        "also" or "finally" begins) where it says the call's values so far (`used`), when it
+        says them all in one and one of `values` there ("10000 meters in 600 seconds and
+        provide the answer in km/h" after "... in m/s"; "and finally ... in Chicago, USA that
+        have a Tennis Court and a Playground"); else all of them."""
         numbers = set(numbers_in(list(used)))
-        spans = _spans(self.source, _CASE_BREAK, 0)
-        here = {(a, b) for m in self.mentions if m.readings & numbers and m.at >= 0
-                for a, b in spans if a <= m.at < b}
+        spans = _spans(self.source, _TASK_BREAK, 0)
+        places = [m.at for m in self.mentions if m.readings & numbers and m.at >= 0] + [
+            m.start() for v in strings_in(list(used)) if v
+            for m in re.finditer(re.escape(self.as_written(v).lower()), self.text)]
+        here = {(a, b) for at in places for a, b in spans if a <= at < b}
         if len(here) != 1:
             return values
-        (a, b), = here
-        return [v for v in values if str(v).lower() in self.text[a:b]] or values
+        (a, b), = here  # (a value said only in another form stays: "toll roads", 'tolls')
+        return [v for v in values if (said := str(v).lower()) in self.text[a:b] or
+                said not in self.text] or values
 
     def offered(self, schema: dict, name: str) -> list:
         """The values an optional text argument is offered without being named: the unit the

@@ -1692,3 +1692,16 @@ def test_an_offered_unit_keeps_to_the_sentence_of_the_calls_numbers():
                                'f(distance=1000, time=200, to_unit="')
     assert m.feed('km/h') is None
     assert m.feed('m/s")') is not None
+
+
+def test_a_later_calls_choices_keep_to_the_task_of_its_values():
+    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+        "location": {"type": "string"}, "amenities": {"type": "array", "items": {
+            "type": "string", "enum": ["Tennis Court", "Picnic Area", "Playground"]}}},
+        "required": ["location", "amenities"]}}])
+    request = ("Find parks in Boston that have a Tennis Court and a Picnic Area, and then parks "
+               "in Denver that have a Playground")
+    m = _after(tools, request, ' f(location="Boston", amenities=["Tennis Court", "Picnic Area"]);'
+                               ' f(location="Denver", amenities=["')
+    assert m.feed('Tennis') is None
+    assert m.feed('Playground"])\n').finished
