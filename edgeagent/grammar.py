@@ -576,8 +576,8 @@ class Fields:
                 not self.ground.names_argument(name) and \
                 (offered := self.ground.offered(schema, name)):
             # offered for a unit the request states, or a value the description names ("could
-            # be 'IMAX', '2D'"): that value, the one of the call's sentence if it says one;
-            # else (a stated date) grounded as below
+            # be 'IMAX', '2D'"): that value, the one the task of the call's values says if it
+            # says one; else (a stated date) grounded as below
             return value_frame({"enum": self.ground.said_beside(
                 offered, [v for _, v in self.values])})
         if crossed := self.ground.uncrossed(self.ground.earlier, name, self.ground.tool):
@@ -1728,10 +1728,11 @@ class Grounding:
 
     def advances(self, calls, call) -> bool:
         """Whether `call` does something the earlier calls of its tool left undone: there are
-        none, or it is the call of a case of the request's, or it gives other arguments, uses a number the request states (in digits) that
-        none of them used, gives an argument a text of the request none of them gave it (but
-        for one of their texts with more after a comma, "and" or "or"), starts a move from a
-        name none of them started from, or sets a flag another way."""
+        none, or it is the call of a case the request takes up, or it gives other arguments,
+        uses a number the request states (in digits) that none of them used, gives an
+        argument a text of the request none of them gave it (but for one of their texts with
+        more after a comma, "and" or "or"), starts a move from a name none of them started
+        from, or sets a flag another way."""
         same_calls = [c for c in calls if c["name"] == call["name"]]
         same, arguments = arguments_of(same_calls), call["arguments"]
         if all(earlier.keys() != arguments.keys() for earlier in same):
@@ -2227,13 +2228,15 @@ class Grounding:
 
     def asks(self, schema: dict, name: str, used=()) -> bool:
         """Whether the request asks for an optional argument outright: it says one of its
-        choices, or it says the argument's name and labels a number the call has not `used` with it ("set the starting level to
-        5"), says a flag's name one way only ("with details"), one of a list's choices
-        ("avoiding highways", "with a patio") or a text's name and a value its description
-        names ("all the roots": root_type="all") or a whole date no value of the call gives,
-        for a date argument, in a first call, when no more than one of its sentences states
-        numbers; or gives a number the call has not used in the unit the argument's
-        description says it is in ("within 10 miles": "Maximum distance (in miles)")."""
+        choices (in a first call of a request of one task); or, in a first call when no more
+        than one of its sentences states numbers, it says the argument's name and labels a
+        number the call has not `used` with it ("set the starting level to 5"), says a flag's
+        name one way only ("with details"), one of a list's choices ("avoiding highways",
+        "with a patio") or a text's name and a value its description names ("all the
+        roots": root_type="all") or a whole date no value of the call gives, for a date
+        argument; or gives a number the call has not used in the unit the argument's
+        description says it is in ("within 10 miles": "Maximum distance (in miles)") or that
+        counts what it is the number of."""
         kind = schema.get("type")
         if schema.get("enum"):  # "important Wars": category="Wars", in a request of one task
             return self.one_task and not self.earlier and bool(self.stated_enum(schema))
