@@ -27,7 +27,7 @@ from itertools import permutations
 from typing import Any, Iterable, Iterator, NamedTuple
 
 from .formats import (LOSS_WORD, as_schema_writes, date_format, emails_in, is_currency,
-                      is_email, is_place, is_unit, measured_in, name_parts,
+                      is_email, is_function, is_place, is_unit, measured_in, name_parts,
                       negative_when_lost, percent_as_whole, places_in, stated_dates,
                       stated_units, with_region)
 from .tools import Tool
@@ -1370,6 +1370,12 @@ def end_of(name: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
+def bounds_at(text: str) -> frozenset:
+    """Where `text` sets a variable to a number ("from x=1 to x=3"): a bound, no function."""
+    return frozenset(m.start() for m in re.finditer(r"\b[a-z]\s*=\s*-?\d", text))
+
+
 # A number the request states as an amount of something ("2 tablespoons", "500 USD").
 _AMOUNT = re.compile(r"\d\s*(?=[A-Za-z])")
 
@@ -2163,7 +2169,8 @@ class Grounding:
             barred = frozenset() if starts is not None else \
                 other_end_starts(ground, end_of(name), measure) | \
                 quotes_named_for(ground, name, others) | years_for(ground, others) | \
-                named_of(ground, name) | (self.counted_at if names_kind(name) else frozenset())
+                named_of(ground, name) | (self.counted_at if names_kind(name) else frozenset()) \
+                | (bounds_at(ground) if is_function(name) else frozenset())
             if not in_list and (names := self.task_names_left(name)):
                 # the call is for a task no call has done: it takes that task's name (from
                 # "the" or a letter before it: "the Magna Carta", "E Major")

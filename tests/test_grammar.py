@@ -1705,3 +1705,12 @@ def test_a_later_calls_choices_keep_to_the_task_of_its_values():
                                ' f(location="Denver", amenities=["')
     assert m.feed('Tennis') is None
     assert m.feed('Playground"])\n').finished
+
+
+def test_a_function_is_no_bound_of_its_interval():
+    tools = _tool(function={"type": "string"}, interval={"type": "array",
+                                                         "items": {"type": "float"}})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "Calculate the area under the curve y=x^2 from x=1 to x=3."))
+    assert m.feed(' f(function="x=1') is None
+    assert m.feed(' f(function="x^2", interval=[1.0, 3.0])\n').finished
