@@ -808,7 +808,7 @@ class Mention(NamedTuple):
             whole = percent_as_whole(schema)
             mention = self._replace(
                 readings=frozenset({self.percent if whole else self.percent / 100}))
-        if self.lost() and negative_when_lost(schema):
+        if negative_when_lost(schema) and self.lost():
             mention = mention._replace(readings=frozenset(-r for r in mention.readings))
         return mention
 
@@ -818,7 +818,7 @@ class Mention(NamedTuple):
     def reads(self, number: float) -> bool:
         """Whether a value `number` says this mention, in any reading: an argument that took
         "3%" as 0.03 used it up for one that would read it as 3, and -1000 "a loss of 1000"."""
-        return number in self.readings or self.lost() and -number in self.readings or \
+        return number in self.readings or -number in self.readings and self.lost() or \
             self.percent is not None and number in (self.percent, self.percent / 100)
 
 
@@ -848,6 +848,13 @@ def request_tasks(request: str) -> list[str]:
     """The request's parts that could each be a task of its own ("What was the Treaty of Paris
     about? Also, what was the importance of Magna Carta?"); coarser than its clauses."""
     return [request[a:b].strip() for a, b in _spans(request, _TASK_BREAK, 10)]
+
+
+@functools.lru_cache(maxsize=256)
+def task_spans(text: str) -> tuple:
+    """Where each of the text's tasks lies, as (start, end); cached, since a call's choices
+    are kept to their task at every candidate token."""
+    return tuple(_spans(text, _TASK_BREAK, 0))
 
 
 # Where a request's clauses meet: a sentence's end, a comma, "and", "then", "also".
@@ -1468,8 +1475,7 @@ class Grounding:
         self.in_digits = [m._replace(readings=m.readings | also.get(m.at, frozenset()))
                           for m in digits if m.at not in inches]
         self.durations = stated_durations(request)  # for arguments that count time
-        self.per_sentence = Counter(m.sentence for m in self.mentions)  # numbers it states
-        self.stated_at = tuple(m.at for m in self.mentions if m.at >= 0)
+        self._count_mentions()
         # where it states a number as a word of its own ("for 10 matches", "two nights")
         self.counted_at = frozenset(m.start() for m in _COUNT.finditer(self.text)
                                     if not m.group(1) or m.group(1) in _COUNT_WORDS)
@@ -1500,9 +1506,13 @@ class Grounding:
         if described := {m.at for m in self.in_digits if says_as(self.text, m.at, descriptions)}:
             ground.mentions = [m for m in self.mentions if m.at not in described]
             ground.in_digits = [m for m in self.in_digits if m.at not in described]
-            ground.per_sentence = Counter(m.sentence for m in ground.mentions)
-            ground.stated_at = tuple(m.at for m in ground.mentions if m.at >= 0)
+            ground._count_mentions()
         return ground
+
+    def _count_mentions(self) -> None:
+        """How many numbers each sentence states, and where the request states them."""
+        self.per_sentence = Counter(m.sentence for m in self.mentions)
+        self.stated_at = tuple(m.at for m in self.mentions if m.at >= 0)
 
     def after(self, calls: tuple, tool: str = "") -> "Grounding":
         """This grounding for a call of `tool` that follows `calls`."""
@@ -2177,13 +2187,12 @@ class Grounding:
                 lowered = ground.lower()
                 starts = frozenset(m.start() for n in names for m in re.finditer(
                     r"\b(?=(?:the\s+|\w\s+)?" + re.escape(n) + r"\b)", lowered)) or None
-            if self.owners and (outside := outside_others(ground, self.tool, self.owners)):
-                # nor from a clause about another tool, when this tool's clause names its own
-                starts = (starts & outside if starts else None) or outside
-            if (outside := outside_cases(ground, len(self.earlier))) is not None:
-                # nor from another case's sentence ("The first one was a small bird ... The
-                # second one was a large bird")
-                starts = (starts & outside if starts else None) or outside
+            # nor from a clause about another tool, when this tool's clause names its own, nor
+            # from another case's sentence ("The first one was a small bird ... The second")
+            for outside in (self.owners and outside_others(ground, self.tool, self.owners),
+                            outside_cases(ground, len(self.earlier))):
+                if outside:
+                    starts = (starts & outside if starts else None) or outside
             # nor ends on a word of the tool's name that the request writes in lower case: it
             # says what kind of thing the value is ("the Chicken Noodle Soup recipe"); nor on
             # a choice of another argument ("C# major": key="C#", scale_type="major")
@@ -2361,8 +2370,10 @@ class Grounding:
         says them all in one and one of `values` there ("10000 meters in 600 seconds and
         provide the answer in km/h" after "... in m/s"; "and finally ... in Chicago, USA that
         have a Tennis Court and a Playground"); else all of them."""
+        if len(values) < 2:
+            return values
         numbers = set(numbers_in(list(used)))
-        spans = _spans(self.source, _TASK_BREAK, 0)
+        spans = task_spans(self.source)
         places = [m.at for m in self.mentions if m.readings & numbers and m.at >= 0] + [
             m.start() for v in strings_in(list(used)) if v
             for m in re.finditer(re.escape(self.as_written(v).lower()), self.text)]

@@ -102,9 +102,9 @@ def test_a_repeated_call_ends_the_decision():
 
 
 def test_a_call_that_only_adds_arguments_replaces_the_one_before():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+    tools = _tool_with({
         "hits": {"type": "integer"}, "at_bats": {"type": "integer"},
-        "decimals": {"type": "integer"}}, "required": ["hits", "at_bats"]}}])
+        "decimals": {"type": "integer"}}, ["hits", "at_bats"])
     m = _after(tools, "A player has 180 hits and 600 at-bats. Give the average to 3 decimals.",
                " f(hits=180, at_bats=600); f(hits=180, at_bats=600, decimals=3)\n")
     assert m.result == [{"name": "f", "arguments": {"hits": 180, "at_bats": 600, "decimals": 3}}]
@@ -233,8 +233,14 @@ def test_a_required_enum_keeps_to_the_value_the_request_names():
 
 
 def _tool(**props):
-    return tools_from_definitions([{"name": "f", "parameters": {
-        "type": "dict", "properties": props, "required": list(props)}}])
+    """A tool `f` all of whose arguments are required."""
+    return _tool_with(props, list(props))
+
+
+def _tool_with(props: dict, required: list, description: str = ""):
+    """A tool `f` with these arguments, of which `required` are required."""
+    return tools_from_definitions([{"name": "f", "description": description, "parameters": {
+        "type": "dict", "properties": props, "required": required}}])
 
 
 def _after(tools, request: str, text: str) -> Matcher | None:
@@ -608,11 +614,10 @@ def test_how_often_a_year_reads_as_a_number_for_the_argument_it_labels():
 
 
 def test_a_time_of_day_reads_as_its_hour_for_an_argument_on_a_24_hour_clock():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+    tools = _tool_with({
         "city": {"type": "string"},
         "closing_hour": {"type": "integer", "description": "Latest closing time, 24 hour format."},
-        "hours": {"type": "integer", "description": "The hour hand's position."}},
-        "required": ["city"]}}])
+        "hours": {"type": "integer", "description": "The hour hand's position."}}, ["city"])
     m = Matcher.for_decision(tools, ground=Grounding("A cafe in Boston open until 11 PM"))
     assert m.feed(' f(city="Boston", closing_hour=23)\n').finished
     assert m.feed(' f(city="Boston", hours=23') is None      # a clock's hand: 11 only
@@ -624,10 +629,10 @@ def test_a_time_of_day_reads_as_its_hour_for_an_argument_on_a_24_hour_clock():
 
 
 def test_a_span_of_time_without_a_number_reads_in_the_arguments_unit():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+    tools = _tool_with({
         "city": {"type": "string"},
         "days": {"type": "integer", "description": "Number of days for the forecast."}},
-        "required": ["city", "days"]}}])
+        ["city", "days"])
     week = Grounding("Air quality in Boston for the next week")
     m = Matcher.for_decision(tools, ground=week)
     assert m.feed(' f(city="Boston", days=1') is None         # a week is 7 days
@@ -637,11 +642,11 @@ def test_a_span_of_time_without_a_number_reads_in_the_arguments_unit():
 
 
 def test_a_first_call_takes_the_one_described_example_the_request_says():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+    tools = _tool_with({
         "field": {"type": "string", "description": "The field of law, e.g., constitutional law, "
                                                    "criminal law."},
         "color": {"type": "string", "description": "The color. Default is 'Blue'."}},
-        "required": ["field", "color"]}}])
+        ["field", "color"])
     m = Matcher.for_decision(tools, ground=Grounding(
         "Top cases in constitutional law in China, painted blue and then red"))
     assert m.feed(' f(field="China') is None                   # not the example it says
@@ -661,11 +666,10 @@ def test_a_first_call_takes_the_one_described_example_the_request_says():
 
 
 def test_an_optional_date_the_request_states_is_asked_for():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+    tools = _tool_with({
         "stock": {"type": "string", "description": "The stock."},
         "date": {"type": "string", "description": "The date of the rate."},
-        "end_date": {"type": "string", "description": "The last day."}},
-        "required": ["stock"]}}])
+        "end_date": {"type": "string", "description": "The last day."}}, ["stock"])
     m = Matcher.for_decision(tools, ground=Grounding("The price of Apple at January 1, 2022"))
     assert m.feed(' f(stock="Apple")\n') is None                 # the date is not left out
     assert m.feed(' f(stock="Apple", date="2022-01-01")\n').finished  # end_date: it gave it
@@ -1146,9 +1150,9 @@ def test_quotes_around_the_whole_request_mark_no_value():
 
 
 def test_a_flag_the_request_names_in_another_form_is_asked_for_and_set_that_way():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+    tools = _tool_with({
         "target": {"type": "string"}, "standardize": {"type": "boolean"},
-        "detailed": {"type": "boolean"}}, "required": ["target"]}}])
+        "detailed": {"type": "boolean"}}, ["target"])
     m = Matcher.for_decision(tools, ground=Grounding("Fit 'price', with standardization."))
     assert m.feed(' f(target="price", detailed') is None     # no word of it is said
     assert m.feed(' f(target="price")') is None              # asked for: not left out
@@ -1190,11 +1194,11 @@ def test_a_percentage_one_argument_took_is_used_up_for_the_others():
 
 
 def test_an_optional_list_of_choices_takes_the_choices_the_request_asks_for():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+    tools = _tool_with({
         "start": {"type": "string"}, "end": {"type": "string"},
         "avoid": {"type": "array", "items": {"type": "string",
                                              "enum": ["tolls", "highways", "ferries"]}}},
-        "required": ["start", "end"]}}])
+        ["start", "end"])
     m = Matcher.for_decision(tools, ground=Grounding(
         "Directions from New York to Los Angeles avoiding highways and toll roads"))
     assert m.feed(' f(start="New York", end="Los Angeles")\n') is None  # asked for outright
@@ -1238,9 +1242,9 @@ def test_a_place_that_wants_its_state_adds_the_state_code_the_request_leaves_out
 
 
 def test_an_optional_argument_the_request_asks_for_outright_is_not_left_out():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+    tools = _tool_with({
         "player_name": {"type": "string"}, "starting_level": {"type": "integer"},
-        "power": {"type": "integer"}}, "required": ["player_name"]}}])
+        "power": {"type": "integer"}}, ["player_name"])
     asked = Matcher.for_decision(tools, ground=Grounding(
         "Create the player 'Sam' and set the starting level to 5.")).feed(' f(player_name="Sam"')
     assert asked.feed(")") is None and asked.feed(", power") is None
@@ -1250,11 +1254,10 @@ def test_an_optional_argument_the_request_asks_for_outright_is_not_left_out():
 
 
 def test_an_optional_number_given_in_the_unit_its_description_names_is_asked_for():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+    tools = _tool_with({
         "city": {"type": "string"},
         "max_distance": {"type": "integer", "description": "Maximum distance (in miles)."},
-        "max_price": {"type": "integer", "description": "Highest price in USD."}},
-        "required": ["city"]}}])
+        "max_price": {"type": "integer", "description": "Highest price in USD."}}, ["city"])
     m = Matcher.for_decision(tools, ground=Grounding("Restaurants in Seattle within 10 miles."))
     after = m.feed(' f(city="Seattle"')
     assert after.feed(")") is None and after.feed(", max_price") is None
@@ -1290,11 +1293,11 @@ def test_a_value_does_not_end_on_a_word_that_leads_to_more():
 
 
 def test_an_optional_text_the_request_names_and_gives_a_described_value_of_is_asked_for():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+    tools = _tool_with({
         "a": {"type": "integer"},
         "root_type": {"type": "string",
                       "description": "'real' for real roots, 'all' for both real and complex."}},
-        "required": ["a"]}}])
+        ["a"])
     asked = Matcher.for_decision(tools, ground=Grounding("Find all the roots for a = 3."))
     assert asked.feed(" f(a=3)") is None
     assert asked.feed(' f(a=3, root_type="all")\n').finished
@@ -1314,8 +1317,8 @@ def test_a_quoted_value_whose_leading_word_leads_another_quote_asks_for_another_
 
 
 def test_a_place_argument_may_take_the_place_the_request_says_something_is_in():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
-        "artist": {"type": "string"}, "location": {"type": "string"}}, "required": ["artist"]}}])
+    tools = _tool_with({
+        "artist": {"type": "string"}, "location": {"type": "string"}}, ["artist"])
     ground = Grounding("Find sculptures by Michelangelo in Rome, Italy.")
     place = Matcher.for_decision(tools, ground=ground)
     assert place.feed(' f(artist="Michelangelo", location="Rome, Italy")\n').finished
@@ -1330,11 +1333,10 @@ def test_a_place_argument_may_take_the_place_the_request_says_something_is_in():
 
 
 def test_an_optional_text_given_a_value_its_description_names_is_asked_for():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+    tools = _tool_with({
         "city": {"type": "string"},
         "diet": {"type": "array", "items": {"type": "string"},
-                 "description": "Dietary requirements, e.g. vegan, gluten-free."}},
-        "required": ["city"]}}])
+                 "description": "Dietary requirements, e.g. vegan, gluten-free."}}, ["city"])
     asked = Matcher.for_decision(tools, ground=Grounding("Find Thai food in Boston with a vegan menu."))
     assert asked.feed(' f(city="Boston")\n') is None
     assert asked.feed(' f(city="Boston", diet=["vegan"])\n').finished
@@ -1539,9 +1541,9 @@ def test_a_term_after_a_minus_in_a_polynomial_is_negative():
 
 
 def test_feet_and_inches_are_also_inches():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+    tools = _tool_with({
         "height": {"type": "integer", "description": "Height of the person in inches."}},
-        "required": ["height"]}}])
+        ["height"])
     m = Matcher.for_decision(tools, ground=Grounding("A person 5ft 10in tall"))
     assert m.feed(' f(height=5') is None
     assert m.feed(' f(height=70)\n').finished
@@ -1578,9 +1580,7 @@ def test_a_date_said_from_today_keeps_its_next():
 
 
 def test_a_number_said_as_the_tools_description_says_it_is_no_value():
-    tools = tools_from_definitions([{"name": "f", "description": "Predict diabetes type 2.",
-                                     "parameters": {"type": "dict", "properties": {
-                                         "weight": {"type": "integer"}}, "required": ["weight"]}}])
+    tools = _tool_with({"weight": {"type": "integer"}}, ["weight"], "Predict diabetes type 2.")
     m = Matcher.for_decision(tools, ground=Grounding("The type 2 diabetes risk at 150 lbs"))
     assert m.feed(' f(weight=2') is None
     assert m.feed(' f(weight=150)\n').finished
@@ -1614,8 +1614,8 @@ def test_cases_taken_up_in_turn_give_each_call_its_own_sentences_values():
 
 
 def test_a_value_of_any_type_is_a_text_of_the_request():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
-        "data": {"type": "any", "description": "The training data."}}, "required": ["data"]}}])
+    tools = _tool_with({
+        "data": {"type": "any", "description": "The training data."}}, ["data"])
     m = Matcher.for_decision(tools, ground=Grounding("Train a model on the data my_data"))
     assert m.feed(' f(data=True') is None
     assert m.feed(' f(data="my_data")\n').finished
@@ -1648,20 +1648,18 @@ def test_a_text_ends_with_its_sharp_and_before_another_arguments_choice():
 
 
 def test_an_optional_choice_the_request_says_is_given_in_a_request_of_one_task():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+    tools = _tool_with({
         "century": {"type": "integer"},
-        "category": {"type": "string", "enum": ["Wars", "Culture", "Politics"]}},
-        "required": ["century"]}}])
+        "category": {"type": "string", "enum": ["Wars", "Culture", "Politics"]}}, ["century"])
     m = Matcher.for_decision(tools, ground=Grounding("Important Wars of the 19th century"))
     assert m.feed(' f(century=19)') is None
     assert m.feed(' f(century=19, category="Wars")\n').finished
 
 
 def test_an_optional_count_is_stated_by_a_number_counting_what_it_counts():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+    tools = _tool_with({
         "century": {"type": "integer"},
-        "count": {"type": "integer", "description": "Number of events to return."}},
-        "required": ["century"]}}])
+        "count": {"type": "integer", "description": "Number of events to return."}}, ["century"])
     m = Matcher.for_decision(tools, ground=Grounding(
         "Find ten major historical events of the 16th century"))
     assert m.feed(' f(century=16)') is None
@@ -1682,10 +1680,10 @@ def test_a_percentage_is_a_chance_and_no_count():
 
 
 def test_an_offered_unit_keeps_to_the_sentence_of_the_calls_numbers():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+    tools = _tool_with({
         "distance": {"type": "integer"}, "time": {"type": "integer"},
         "to_unit": {"type": "string", "description": "The unit of the speed."}},
-        "required": ["distance", "time"]}}])
+        ["distance", "time"])
     request = ("A car traveled 500 meters in 25 seconds; give it in km/h. Also a bicycle traveled "
                "1000 meters in 200 seconds; give it in m/s.")
     m = _after(tools, request, ' f(distance=500, time=25, to_unit="km/h"); '
@@ -1695,10 +1693,10 @@ def test_an_offered_unit_keeps_to_the_sentence_of_the_calls_numbers():
 
 
 def test_a_later_calls_choices_keep_to_the_task_of_its_values():
-    tools = tools_from_definitions([{"name": "f", "parameters": {"type": "dict", "properties": {
+    tools = _tool_with({
         "location": {"type": "string"}, "amenities": {"type": "array", "items": {
             "type": "string", "enum": ["Tennis Court", "Picnic Area", "Playground"]}}},
-        "required": ["location", "amenities"]}}])
+        ["location", "amenities"])
     request = ("Find parks in Boston that have a Tennis Court and a Picnic Area, and then parks "
                "in Denver that have a Playground")
     m = _after(tools, request, ' f(location="Boston", amenities=["Tennis Court", "Picnic Area"]);'
