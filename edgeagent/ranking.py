@@ -61,9 +61,22 @@ def named_by_tasks(request: str, tools: list[Tool]) -> set[str]:
     """The tools that tasks of the request name apart, one tool each ("a pet-friendly
     library in New York City, and also a store in the same city": library.find_nearby,
     store.find_nearby); none unless two or more tasks name different tools."""
-    named = {n[0].name for task in request_tasks(request)
-             if len(n := named_apart(task, tools)) == 1}
+    tasks = request_tasks(request)
+    named = {n[0].name for task in tasks if len(n := named_apart(task, tools)) == 1}
+    if len(tasks) > 1:  # and so does a clause, that says most words of one tool's name
+        named |= {n[0].name for clause in request_clauses(request) if len(
+            n := named_apart(clause, tools)) == 1 and names_most(clause, n[0], tools)}
     return named if len(named) > 1 else set()
+
+
+def names_most(text: str, tool: Tool, tools: list[Tool]) -> bool:
+    """Whether `text` says more words of `tool`'s name than of any other tool's ("travel from
+    my current location to the museum": location.get_travel_time, not museum.get_hours)."""
+    said = re.findall(r"[a-z]+", text.lower())
+
+    def count(t: Tool) -> int:
+        return sum(any(same_word(w, s) for s in said) for w in set(name_words(t.name)))
+    return all(count(tool) > count(t) for t in tools if t.name != tool.name)
 
 
 # Words that say little about which tool a request wants: requests of every kind ask to

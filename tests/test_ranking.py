@@ -124,6 +124,26 @@ def test_tasks_that_name_different_tools_apart_ask_for_each(settings, embedder):
     assert set(agent.gate(request, near).wanted) == {"library.find_nearby", "store.find_nearby"}
 
 
+def test_in_a_request_of_several_tasks_a_clause_that_names_a_tool_most_asks_for_it():
+    museum = tools_from_definitions([{"name": n, "parameters": {"type": "dict", "properties": {}}}
+                                     for n in ("museum.get_hours", "museum.get_waiting_time",
+                                               "location.get_travel_time")])
+    request = ("Find the operational hours for Louvre Museum and the waiting time, then tell me "
+               "how long it will take to travel from my current location to the museum.")
+    assert named_by_tasks(request, museum) == {t.name for t in museum}
+    # in a request of one task, a clause's words ask for no call of their own
+    one = "Find the hours of the Louvre Museum and the waiting time there"
+    assert named_by_tasks(one, museum) == set()
+    # "perimeter" names the rectangle's tool apart, but "circle" names as many of the others
+    shapes = tools_from_definitions([{"name": n, "parameters": {"type": "dict", "properties": {}}}
+                                     for n in ("circle.calculate_area",
+                                               "circle.calculate_circumference",
+                                               "rectangle.calculate_perimeter")])
+    assert "rectangle.calculate_perimeter" not in named_by_tasks(
+        "Find the area and perimeter of a circle with a radius of 5. Also find the "
+        "circumference of a circle with a radius of 10.", shapes)
+
+
 def test_a_fairly_near_tool_fits_when_the_request_says_two_of_its_distinctive_words(
         settings, embedder):
     rain = tools_from_definitions([{"name": "precipitation_stats",
