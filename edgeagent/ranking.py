@@ -63,20 +63,25 @@ def named_by_tasks(request: str, tools: list[Tool]) -> set[str]:
     store.find_nearby); none unless two or more tasks name different tools."""
     tasks = request_tasks(request)
     named = {n[0].name for task in tasks if len(n := named_apart(task, tools)) == 1}
-    if len(tasks) > 1:  # and so does a clause, that says most words of one tool's name
-        named |= {n[0].name for clause in request_clauses(request) if len(
-            n := named_apart(clause, tools)) == 1 and names_most(clause, n[0], tools)}
+    if len(tasks) > 1:  # and so does a clause that names one tool most
+        named |= {n for clause in request_clauses(request) if (n := named_most(clause, tools))}
     return named if len(named) > 1 else set()
 
 
-def names_most(text: str, tool: Tool, tools: list[Tool]) -> bool:
-    """Whether `text` says more words of `tool`'s name than of any other tool's ("travel from
-    my current location to the museum": location.get_travel_time, not museum.get_hours)."""
+def named_most(text: str, tools: list[Tool]) -> str | None:
+    """The tool that `text` names apart and whose name's words it says more of than of any
+    other tool's ("travel from my current location to the museum": location.get_travel_time,
+    not museum.get_hours); None when no tool is so named."""
+    apart = named_apart(text, tools)
+    if len(apart) != 1:
+        return None
     said = re.findall(r"[a-z]+", text.lower())
 
     def count(t: Tool) -> int:
         return sum(any(same_word(w, s) for s in said) for w in set(name_words(t.name)))
-    return all(count(tool) > count(t) for t in tools if t.name != tool.name)
+    tool = apart[0]
+    return tool.name if all(count(tool) > count(t) for t in tools if t.name != tool.name) \
+        else None
 
 
 # Words that say little about which tool a request wants: requests of every kind ask to
