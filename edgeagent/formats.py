@@ -206,19 +206,22 @@ _UNITS = frozenset((
     "milliliter milliliters gallon gallons cup cups joule joules kj calorie calories kcal watt "
     "watts kw kwh volt volts amp amps ohm ohms hz hertz pascal pascals atm psi mol moles degree "
     "degrees radian radians acre acres hectare hectares teaspoon teaspoons tsp tablespoon "
-    "tablespoons tbsp").split())
+    "tablespoons tbsp m/s^2 m/s² ft/s^2 ft/s²").split())
 _SHORT_UNITS = frozenset("m g s l min".split())  # also words or letters: not after "in"
 _UNIT_AFTER_NUMBER = re.compile(
     r"\d\s?((?:(?:square|cubic|sq\.?)\s+)?[a-zA-Z]+(?:/[a-zA-Z]+)?[²³]?)")
-_UNIT_ASKED = re.compile(r"\b(?:in|into)\s+([a-zA-Z]+(?:/[a-zA-Z]+)?[²³]?)(?![\w/])",
+_UNIT_ASKED = re.compile(r"\b(?:in|into)\s+([a-zA-Z]+(?:/[a-zA-Z]+)?(?:\^\d|[²³])?)(?![\w/^])",
                          re.IGNORECASE)  # "in kg/m³" asks for no "kg"
+# A unit of a quotient, wherever a description says it ("The rate of change of speed, m/s^2").
+_RATE_UNIT = re.compile(r"(?<![\w/])([a-zA-Z]+/[a-zA-Z]+(?:\^\d|[²³])?)(?![\w/^])")
 
 
 @functools.lru_cache(maxsize=1024)
 def measured_in(description: str) -> frozenset:
     """The units a description says its value is in ("Maximum distance (in miles)", "in
     minutes"), lower-cased and without a plural's s."""
-    return frozenset(u.lower().rstrip("s") for u in _UNIT_ASKED.findall(description)
+    return frozenset(u.lower().rstrip("s") for u in
+                     _UNIT_ASKED.findall(description) + _RATE_UNIT.findall(description)
                      if u.lower() in _UNITS | _SPANS and u.lower() not in _SHORT_UNITS)
 
 

@@ -1100,6 +1100,10 @@ _CLOCK_HOURS = re.compile(r"(?<![\d:])\d{1,2}(?=:\d{2}(?![\d:]))")
 _CLOCK_MINUTES = re.compile(r"(?<![\d:])\d{1,2}:\d{2}$")
 
 
+# The word right after a number, or the unit of a quotient ("2 m/s^2", "60 km/h").
+_WORD_AFTER = re.compile(r" ?([a-zA-Z]+(?:/[a-zA-Z]+(?:\^\d|[²³])?)?)")
+
+
 def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     """The numbers a text states, one per mention: written in digits ("5%" reads as 5 or 0.05;
     "5m" is metres, "$5m" money), and as words ("six", "twice", "from rest"). A number's label
@@ -1127,7 +1131,9 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
             scaled = value * _SCALES[unit]
             # "5%" may be 5 or 0.05, but "213 million" is only 213000000
             readings = {value, scaled} if unit in ("%", "percent") else {scaled}
-        word = re.match(r" ?([a-zA-Z]+)", text[m.end():m.end() + 30])  # "180 hits"
+        # "180 hits"; "2 m/s^2" (whose "m" alone would read as metres)
+        after = m.end(2) if text[m.end():m.end() + 1] == "/" else m.end()
+        word = _WORD_AFTER.match(text[after:after + 30])
         # a time of day names its parts: "at 3:15" is 3 hours and 15 minutes
         clock = ("hours",) if _CLOCK_HOURS.match(text, m.start(2)) else \
             ("minutes",) if _CLOCK_MINUTES.search(text, 0, m.end()) else ()
@@ -1143,7 +1149,7 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
         else:
             lists.append([entry])
         last = m.end()
-        named_to = last + word.end() if word else last
+        named_to = after + word.end() if word else last
         named_ends.append(named_to)
     digits = []
     for number, group in enumerate(lists):

@@ -1,5 +1,5 @@
-from edgeagent.formats import (as_schema_writes, date_format, rewrite_dates, stated_dates,
-                               with_region)
+from edgeagent.formats import (as_schema_writes, date_format, measured_in, rewrite_dates,
+                               stated_dates, with_region)
 from edgeagent.grammar import Grounding, Matcher
 from edgeagent.tools import tools_from_definitions
 
@@ -95,3 +95,10 @@ def test_a_format_of_months_takes_a_month_of_a_year():
 def test_a_day_said_from_today_is_a_date_when_no_date_is_said():
     assert stated_dates("concerts next Friday", "%Y-%m-%d") == ["next Friday"]
     assert stated_dates("on May 5, 2022 or next week", "%Y-%m-%d") == ["2022-05-05"]
+
+
+def test_a_description_names_a_quotient_unit_wherever_it_says_it():
+    assert measured_in("The rate of change of speed, m/s^2.") == {"m/s^2"}
+    assert measured_in("The acceleration of the object in m/s^2.") == {"m/s^2"}
+    assert measured_in("Speed (in km/h)") == {"km/h"}  # not the m/s^2 of an acceleration
+    assert measured_in("The initial speed in m/s.") != measured_in("Acceleration, m/s^2.")

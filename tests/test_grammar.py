@@ -1267,6 +1267,19 @@ def test_an_optional_number_given_in_the_unit_its_description_names_is_asked_for
     assert other.feed(' f(city="Seattle", max_distance') is None
 
 
+def test_a_number_in_a_quotient_unit_its_description_names_comes_before_a_labelled_one():
+    tools = _tool_with({
+        "speed": {"type": "float", "description": "The initial speed in m/s."},
+        "acceleration": {"type": "float", "description": "The rate of change of speed, m/s^2."},
+        "time": {"type": "float", "description": "The time, in seconds."}},
+        ["speed", "acceleration", "time"])
+    request = ("It moves at 5 m/s and starts to accelerate at a rate of 2 m/s^2. It keeps this "
+               "acceleration for 10 seconds.")
+    m = _after(tools, request, ' f(speed=5, acceleration=')
+    assert m.feed("10") is None  # labelled "acceleration", but in seconds
+    assert m.feed("2, time=10)\n").finished
+
+
 def test_a_call_of_another_tool_that_says_a_one_task_request_better_replaces_the_last():
     number = {"type": "integer"}
     tools = tools_from_definitions([
