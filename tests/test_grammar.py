@@ -611,6 +611,12 @@ def test_how_often_a_year_reads_as_a_number_for_the_argument_it_labels():
         "type": "integer", "description": "The percentage decrease per year."})
     annual = Matcher.for_decision(rate, ground=Grounding("12,000 miles annually, 5% less"))
     assert annual.feed(" f(distance=12000, reduction=1") is None  # a rate, not how often
+    often = _tool(n={"type": "integer", "description": "The number of times interest applied "
+                     "per time period."}, years={"type": "integer"})
+    first = Matcher.for_decision(often, ground=Grounding(
+        "A savings account that compounds interest quarterly for 5 years"))
+    assert first.feed(" f(n=5") is None  # how often comes first for how often
+    assert first.feed(" f(n=4, years=5)\n").finished
 
 
 def test_a_time_of_day_reads_as_its_hour_for_an_argument_on_a_24_hour_clock():
