@@ -344,11 +344,14 @@ _NAME_BEFORE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][\w'-]*\s$")
 
 def _inside_name(text: str, at: int) -> bool:
     """Whether a capitalized word at `at` goes on a name that starts before it, outside
-    quotes ("Les Paul" of "a Gibson Les Paul guitar"; not a code: "building Id B1004")."""
-    if not text[at:at + 1].isupper() or any(c.isdigit() for c in _WORD.match(text, at).group()):
+    quotes ("Les Paul" of "a Gibson Les Paul guitar", "P125" of "a Yamaha P125 piano"; not a
+    code after a short label: "building Id B1004")."""
+    if not text[at:at + 1].isupper():
         return False
-    return _NAME_BEFORE.search(text, max(0, at - 40), at) is not None and \
-        not _in_quotes(text, at)
+    before = _NAME_BEFORE.search(text, max(0, at - 40), at)
+    if before and any(c.isdigit() for c in _WORD.match(text, at).group()):
+        return len(before.group().strip()) > 2 and not _in_quotes(text, at)
+    return before is not None and not _in_quotes(text, at)
 
 
 def breaks_at(text: str, at: int) -> bool:

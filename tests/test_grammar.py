@@ -453,7 +453,10 @@ def test_a_text_does_not_start_inside_a_name():
     assert m.feed(' f(model="Les') is None
     assert m.feed(' f(model="Gibson Les Paul")\n').finished
     code = Matcher.for_decision(tools, ground=Grounding("The building with building Id B1004"))
-    assert code.feed(' f(model="B1004")\n').finished  # a code may follow a capitalized word
+    assert code.feed(' f(model="B1004")\n').finished  # a code may follow a short label
+    piano = Matcher.for_decision(tools, ground=Grounding("Stock of a Yamaha P125 piano"))
+    assert piano.feed(' f(model="P125') is None  # but not a maker's name
+    assert piano.feed(' f(model="Yamaha P125")\n').finished
     first = Matcher.for_decision(tools, ground=Grounding("Paris is where? And Find Rome"))
     assert first.feed(' f(model="Paris")\n').finished
 
