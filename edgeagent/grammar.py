@@ -349,9 +349,10 @@ def _inside_name(text: str, at: int) -> bool:
     if not text[at:at + 1].isupper():
         return False
     before = _NAME_BEFORE.search(text, max(0, at - 40), at)
-    if before and any(c.isdigit() for c in _WORD.match(text, at).group()):
-        return len(before.group().strip()) > 2 and not _in_quotes(text, at)
-    return before is not None and not _in_quotes(text, at)
+    if before is None or _in_quotes(text, at):
+        return False
+    code = any(c.isdigit() for c in _WORD.match(text, at).group())
+    return not code or len(before.group().strip()) > 2
 
 
 def breaks_at(text: str, at: int) -> bool:

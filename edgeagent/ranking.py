@@ -60,7 +60,8 @@ def named_apart(request: str, tools: list[Tool]) -> list[Tool]:
 def named_by_tasks(request: str, tools: list[Tool]) -> set[str]:
     """The tools that tasks of the request name apart, one tool each ("a pet-friendly
     library in New York City, and also a store in the same city": library.find_nearby,
-    store.find_nearby); none unless two or more tasks name different tools."""
+    store.find_nearby), and, in a request of several tasks, those its clauses name most;
+    none unless two or more tools are so named."""
     tasks = request_tasks(request)
     named = {n[0].name for task in tasks if len(n := named_apart(task, tools)) == 1}
     if len(tasks) > 1:  # and so does a clause that names one tool most
