@@ -2132,11 +2132,10 @@ class Grounding:
             # once all are taken, one of them again or any number no call took.
             # a number in the argument's unit comes first ("500 grams", not "the same mass
             # of water at 100 degrees" for "Mass of the substance in grams")
-            unit = in_units(left, schema) or [m for m in left if m.percent is not None and
-                                              is_chance(name, schema)]  # "a 60% chance"
-            if counts_per_period(schema, name):  # "compounds interest quarterly": 4 times
-                unit = [m for m in left if m.label[-len(_PER_YEAR_LABEL):] == _PER_YEAR_LABEL
-                        ] or unit
+            # and before it, a stated frequency (offered only to an argument that counts how
+            # often: "compounds interest quarterly" is 4 times)
+            unit = [m for m in left if m in self.frequencies] or in_units(left, schema) or [
+                m for m in left if m.percent is not None and is_chance(name, schema)]  # "60%"
             named = labelled(unit, name) or unit or labelled(left, name) or years(left, name)
             # not one whose label says all of another argument's name and not all of this
             # one's ("$1000 per year ... for 10, 20 and 30 years": no payment_per_year=10)
