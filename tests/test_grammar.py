@@ -1509,6 +1509,30 @@ def test_a_call_takes_no_number_from_a_clause_about_another_tool():
     assert after(' factorial(number=1', owners={}) is not None   # without the ranking
 
 
+def test_a_call_the_rules_ask_for_is_of_the_tool_whose_clause_states_an_unused_number():
+    tools = tools_from_definitions([
+        {"name": "stock", "parameters": {"type": "dict", "properties": {
+            "company": {"type": "string"}, "days": {"type": "integer"}},
+            "required": ["company", "days"]}},
+        {"name": "weather", "parameters": {"type": "dict", "properties": {
+            "city": {"type": "string"}, "days": {"type": "integer"}},
+            "required": ["city", "days"]}}])
+    request = ("The stock forecast for Apple for 30 days, and then the stock forecast for "
+               "Microsoft for 45 days. After that, the weather in Boston for 7 days, and then in "
+               "Denver for 14 days.")
+    owners = {"the stock forecast for apple for 30 days": "stock",
+              "then the stock forecast for microsoft for 45 days.": "stock",
+              "the weather in boston for 7 days": "weather",
+              "then in denver for 14 days.": "weather"}
+    calls = ' stock(company="Apple", days=30); weather(city="Boston", days=7); ' \
+            'weather(city="Denver", days=14); '
+
+    m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(request, owners=owners))
+    assert m.feed(calls[:-2] + "\n") is None                    # 45 is left: one call more
+    assert m.feed(calls + "weather(") is None                    # and in a stock clause
+    assert m.feed(calls + 'stock(company="Microsoft", days=45)\n').finished
+
+
 def test_a_later_call_takes_a_number_named_for_it_that_no_call_took():
     tools = _tool(short_term_gain={"type": "integer"}, long_term_gain={"type": "integer"},
                   state={"type": "string"})
