@@ -1090,11 +1090,11 @@ def time_unit(schema: dict, name: str) -> str | None:
 
 
 _NONE_OF = re.compile(r"\b(?:without (?:any )?([a-z]+)|not [a-z]+ any ([a-z]+(?: [a-z]+)?))")
-_FEET_INCHES = re.compile(r"\b(\d+)\s?(?:ft|feet|foot)\s?(\d+)\s?(?:in|inch|inches)(?![a-z])")
+_FEET_INCHES = re.compile(r"\b(\d+)(?:\s?(?:ft|feet|foot)\s?|')(\d+)(?:\s?(?:in|inch|inches)(?![a-z])|\")")
 
 
 def in_inches(feet_inches: re.Match) -> frozenset:
-    """A height in feet and inches ("5ft 10in") in inches (70)."""
+    """A height in feet and inches ("5ft 10in", 5'10") in inches (70)."""
     return frozenset((float(feet_inches.group(1)) * 12 + float(feet_inches.group(2)),))
 
 
@@ -1473,17 +1473,18 @@ class Grounding:
         self.source, self.text = request, request.lower()
         self.words = frozenset(re.findall(r"[a-z]+", self.text))
         digits, words = stated_numbers(request)
+        # "5ft 10in" and 5'11" are one number each, a height in inches (70, 71)
+        heights = {f.start(1): f for f in _FEET_INCHES.finditer(request)}
+        inches = {f.start(2) for f in heights.values()}
+        digits = [m._replace(readings=in_inches(heights[m.at])) if m.at in heights else m
+                  for m in digits if m.at not in inches]
         self.mentions = digits + words
         self.frequencies = stated_frequencies(request)  # only for arguments that count so
         self.hours = stated_hours(request)  # only for arguments that are hours
         also = {h.at: h.readings for h in self.hours}
-        inches = set()  # "5ft 10in" is one number, 5 feet or 70 inches
-        for f in _FEET_INCHES.finditer(request):
-            also[f.start(1)] = in_inches(f)
-            inches.add(f.start(2))
         # the numbers in digits calls can use: a call that gives "11 PM" as 23 has used it
         self.in_digits = [m._replace(readings=m.readings | also.get(m.at, frozenset()))
-                          for m in digits if m.at not in inches]
+                          for m in digits]
         self.durations = stated_durations(request)  # for arguments that count time
         self._count_mentions()
         # where it states a number as a word of its own ("for 10 matches", "two nights")

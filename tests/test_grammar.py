@@ -1586,13 +1586,23 @@ def test_a_term_after_a_minus_in_a_polynomial_is_negative():
     assert m.feed(' f(start=10, end=20)\n').finished             # no polynomial
 
 
-def test_feet_and_inches_are_also_inches():
+def test_feet_and_inches_are_inches():
     tools = _tool_with({
         "height": {"type": "integer", "description": "Height of the person in inches."}},
         ["height"])
     m = Matcher.for_decision(tools, ground=Grounding("A person 5ft 10in tall"))
     assert m.feed(' f(height=5') is None
     assert m.feed(' f(height=70)\n').finished
+    quoted = Matcher.for_decision(tools, ground=Grounding('A 180 lbs, 5\'11" tall man'))
+    assert quoted.feed(' f(height=71)\n').finished
+    # one number, whatever the description says: not the 6 of "6 feet 2 inches" nor the 2
+    other = _tool_with({"weight": {"type": "integer"}, "height": {
+        "type": "integer", "description": "Height of the person in centimeters."}},
+        ["weight", "height"])
+    m = Matcher.for_decision(other, ground=Grounding("He weighs 200 pounds and is 6 feet 2 "
+                                                     "inches tall"))
+    assert m.feed(' f(weight=200, height=6') is None and m.feed(' f(weight=200, height=2') is None
+    assert m.feed(' f(weight=200, height=74)\n').finished
 
 
 def test_a_later_call_does_not_cut_an_earlier_calls_value_short():
