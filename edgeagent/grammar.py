@@ -1453,7 +1453,8 @@ def unwrapped(text: str) -> str:
     """A text written inside quotes as a whole without them ('"Can you help me ...?"'): such
     quotes mark no value, and read as quotes they would make the whole request one."""
     t = text.strip()
-    if len(t) > 1 and t[0] in "\"'" and t[-1] == t[0] and t[0] not in t[1:-1]:
+    if len(t) > 1 and t[0] in "\"'" and t[-1] == t[0] and \
+            t[0] not in _FEET_INCHES.sub("", t[1:-1]):  # 5'11" holds no quotes
         return t[1:-1]
     return text
 

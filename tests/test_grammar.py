@@ -1156,6 +1156,10 @@ def test_quotes_around_the_whole_request_mark_no_value():
         '"Can you find the chess club named \'Knight Gambit\' in Boston?"'))
     assert m.feed(' f(name="Can you find') is None    # not one quoted value
     assert m.feed(' f(name="Knight Gambit")\n').finished
+    inches = Matcher.for_decision(tools, ground=Grounding(
+        '"Can you tell me who discovered the Higgs Boson? I am 5\'11" tall."'))
+    assert inches.feed(' f(name="Can you') is None   # an inch mark is no quote
+    assert inches.feed(' f(name="Higgs Boson")\n').finished
 
 
 def test_a_flag_the_request_names_in_another_form_is_asked_for_and_set_that_way():
