@@ -1194,7 +1194,7 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
 
 
 # Where a sentence ends: not at "Inc. (AAPL)" or "Dr. smith".
-_NEXT_SENTENCE = re.compile(r"(?<=[a-z0-9)'\"]{2}[.?!])\s+(?=[A-Z\"'])")
+_NEXT_SENTENCE = re.compile(r"(?<=[a-z0-9)'\"%]{2}[.?!])\s+(?=[A-Z\"'])")
 
 
 def sentence_at(text: str, at: int) -> int:
@@ -2280,12 +2280,15 @@ class Grounding:
         kind = schema.get("type")
         if schema.get("enum"):  # "important Wars": category="Wars", in a request of one task
             return self.one_task and not self.earlier and bool(self.stated_enum(schema))
+        if kind in ("integer", "number"):
+            left = self.numbers_left(schema, name, used)
+            named = labelled(left, name) if self.names_argument(name) else []
+            if self.beside_used(named, used):
+                return True  # "a sine wave of 5 Hz ... with an amplitude of 2"
         if self.earlier or len(self.per_sentence) > 1:
             return False  # a request of several calls may give it to only some of them
         if kind in ("integer", "number"):
-            left = self.numbers_left(schema, name, used)
-            return bool(self.names_argument(name) and labelled(left, name) or
-                        in_units(left, schema) or self.counting(left, schema))
+            return bool(named or in_units(left, schema) or self.counting(left, schema))
         if kind == "string" and self.places_left(name, used):
             return True  # "convictions in California": state="California"
         if (fmt := date_format(schema, name)) and set(stated_dates(self.source, fmt)) - set(
@@ -2303,6 +2306,15 @@ class Grounding:
         if kind == "string":  # "all the roots": root_type="all" ("'all' for both real ...")
             return bool(self.described_choices(schema))
         return False
+
+    def beside_used(self, mentions: list[Mention], used) -> bool:
+        """Whether one of these mentions is in a sentence where the call has `used` a number,
+        and no earlier call of the decision used it: in a request of several calls, the
+        sentence that states them is the call's own."""
+        left = self.unused(self.mentions, list(used))
+        own = {m.sentence for m in self.mentions if m not in left}  # those the call used
+        return any(m.sentence in own for m in
+                   self.unused(mentions, arguments_of(self.earlier)))
 
     def next_start(self, name: str) -> list[str]:
         """For a "from" argument of a later call of its tool, where the request starts a move

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from edgeagent.bfcl import CATEGORIES, SHARED_DATA, load_category
-from edgeagent.grammar import Grounding, Matcher, codes_in, format_call, python_literal
+from edgeagent.grammar import (Grounding, Matcher, codes_in, format_call, python_literal,
+                               sentence_at)
 from edgeagent.tools import tools_from_definitions
 
 TOOLS = tools_from_definitions([
@@ -1588,6 +1589,20 @@ def test_a_term_after_a_minus_in_a_polynomial_is_negative():
     span = _tool(start={"type": "integer"}, end={"type": "integer"})
     m = Matcher.for_decision(span, ground=Grounding("Over 10 - 20 years"))
     assert m.feed(' f(start=10, end=20)\n').finished             # no polynomial
+
+
+def test_an_optional_number_named_beside_the_calls_own_numbers_is_asked_for():
+    """In a request of several tasks (BFCL's parallel_multiple_194), as in one of one task."""
+    item = next(i for i in load_category(Path(os.environ.get("BFCL_DATA_DIR", SHARED_DATA)),
+                                         "parallel_multiple") if i.id.endswith("_194"))
+    m = Matcher.for_decision(tools_from_definitions(item.functions, item.id), 4,
+                             ground=Grounding(item.request))
+    wave = ' plot_sine_wave(start_range=0, end_range=10, frequency=5, '
+    assert m.feed(wave + 'phase_shift=1') is None    # "with an amplitude of 2" is stated
+    assert m.feed(wave + 'amplitude=2, phase_shift=1); ') is not None
+    # a sentence ends after a percentage ("... of 60%? Lastly, ...")
+    text = "With a minimum humidity of 60%? Lastly, London for 7 days."
+    assert sentence_at(text, text.index("7")) == 1
 
 
 def test_feet_and_inches_are_inches():
