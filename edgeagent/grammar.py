@@ -591,8 +591,10 @@ class Fields:
         others = [(n, s) for n, s, _ in self.fields if n != name]
         rivals = frozenset(str(c).lower() for _, s in others
                            for c in s.get("enum") or s.get("items", {}).get("enum") or ())
+        pair = range_pair(name, [n for n, _ in others])
         return self.ground.frame(schema, [v for _, v in self.values], name=name,
-                                 others=tuple(n for n, _ in others), rivals=rivals)
+                                 others=tuple(n for n, _ in others), rivals=rivals,
+                                 bound=pair and (pair[0], dict(self.values).get(pair[1])))
 
     def key_choice(self, closing=False) -> Choice:
         opener, first, nxt, close = self.STYLES[self.style]
@@ -1200,6 +1202,22 @@ _NEXT_SENTENCE = re.compile(r"(?<=[a-z0-9)'\"%]{2}[.?!])\s+(?=[A-Z\"'])")
 def sentence_at(text: str, at: int) -> int:
     """Which sentence of `text` position `at` is in, counting from 0."""
     return len(_NEXT_SENTENCE.findall(text, 0, at))
+
+
+_RANGE_ENDS = (("start", "end"), ("from", "to"), ("min", "max"), ("lower", "upper"),
+               ("begin", "end"))
+
+
+def range_pair(name: str, others) -> tuple[str, str] | None:
+    """Whether argument `name` is one end of a range with one of `others` ("start_year" and
+    "end_year", "min_price" and "max_price"): ("start" or "end", the other end's name)."""
+    for start, end in _RANGE_ENDS:
+        for mine, theirs, role in ((start, end, "start"), (end, start, "end")):
+            for other in (f"{theirs}{name[len(mine):]}" if name.startswith(mine) else None,
+                          f"{name[:-len(mine)]}{theirs}" if name.endswith(mine) else None):
+                if other and other != name and other in others:
+                    return role, other
+    return None
 
 
 def name_words(name: str) -> list[str]:
@@ -2083,11 +2101,12 @@ class Grounding:
 
     def frame(self, schema: dict, used=(), in_list: bool = False, name: str = "",
               beside: tuple = (), others: tuple = (), around: tuple = (),
-              rivals: frozenset = frozenset()):
+              rivals: frozenset = frozenset(), bound: tuple | None = None):
         """The frame for a value that should come from the request: a string it contains, a
         number it states and this call has not used up (one labelled with the argument's name
         when there is one), an enum value it names, a flag it states (each only where the
-        request has one). In a list, None once nothing is left for another item."""
+        request has one). In a list, None once nothing is left for another item. `bound`: for
+        one end of a range ("start", or "end"), with the other end's value if the call gave it."""
         if set(schema) <= {"description", "default", "title"}:
             # a value of any type ("on the provided data my_data"): a text the request gives
             schema = {**schema, "type": "string"}
@@ -2111,6 +2130,8 @@ class Grounding:
                     if number_literals([m], integer, real)]
             if counts_things(name):  # "a 60% chance ... a series of 10 shots": no trials=60
                 left = [m for m in left if m.percent is None] or left
+            if bound and not in_list:  # "between the years 1990 and 2000": from 1990 to 2000
+                left = self.in_order(left, *bound) or left
             if self.owners and not in_list and (outside := numbers_outside_others(
                     self.source, self.tool, self.owners, self.stated_at)):
                 # not from a clause about another tool, when this tool's clause states some,
@@ -2306,6 +2327,17 @@ class Grounding:
         if kind == "string":  # "all the roots": root_type="all" ("'all' for both real ...")
             return bool(self.described_choices(schema))
         return False
+
+    def in_order(self, mentions: list[Mention], end: str, other) -> list[Mention]:
+        """The mentions a range's `end` ("start" or "end") can take: a start is stated before
+        the end's value, once the call gave it, else before another number of its sentence;
+        an end after."""
+        def other_end(m, o):  # the other end's value, or a number of the same sentence
+            return o.at >= 0 and (o.sentence == m.sentence if other is None else
+                                  isinstance(other, (int, float)) and other in o.readings)
+        before = end == "start"
+        return [m for m in mentions if m.at < 0 or any(
+            other_end(m, o) and (o.at > m.at if before else o.at < m.at) for o in self.mentions)]
 
     def beside_used(self, mentions: list[Mention], used) -> bool:
         """Whether one of these mentions is in a sentence where the call has `used` a number,

@@ -1605,6 +1605,19 @@ def test_an_optional_number_named_beside_the_calls_own_numbers_is_asked_for():
     assert sentence_at(text, text.index("7")) == 1
 
 
+def test_a_range_starts_at_the_number_stated_first():
+    tools = _tool(subject={"type": "string"}, from_year={"type": "integer"},
+                  to_year={"type": "integer"})
+    m = Matcher.for_decision(tools, ground=Grounding(
+        "Find a case about 'fraud' between the years 1990 and 2000. Then a library in Boston."))
+    assert m.feed(' f(subject="fraud", from_year=2000') is None   # no number after it
+    assert m.feed(' f(subject="fraud", from_year=1990, to_year=2000)\n').finished
+    ends = _tool(upper_limit={"type": "integer"}, lower_limit={"type": "integer"})
+    m = Matcher.for_decision(ends, ground=Grounding("Integrate it from 3 to 5 now."))
+    assert m.feed(' f(upper_limit=3') is None                     # the end comes after
+    assert m.feed(' f(upper_limit=5, lower_limit=3)\n').finished
+
+
 def test_feet_and_inches_are_inches():
     tools = _tool_with({
         "height": {"type": "integer", "description": "Height of the person in inches."}},
