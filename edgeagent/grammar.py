@@ -1092,7 +1092,8 @@ def time_unit(schema: dict, name: str) -> str | None:
 
 
 _NONE_OF = re.compile(r"\b(?:without (?:any )?([a-z]+)|not [a-z]+ any ([a-z]+(?: [a-z]+)?))")
-_FEET_INCHES = re.compile(r"\b(\d+)(?:\s?(?:ft|feet|foot)\s?|')(\d+)(?:\s?(?:in|inch|inches)(?![a-z])|\")")
+_FEET_INCHES = re.compile(r"\b(\d+)(?:\s?(?:ft|feet|foot)\s?|')(\d+)"
+                          r"(?:\s?(?:in|inch|inches)(?![a-z])|\")")
 
 
 def in_inches(feet_inches: re.Match) -> frozenset:
@@ -2328,14 +2329,14 @@ class Grounding:
             return bool(self.described_choices(schema))
         return False
 
-    def in_order(self, mentions: list[Mention], end: str, other) -> list[Mention]:
-        """The mentions a range's `end` ("start" or "end") can take: a start is stated before
-        the end's value, once the call gave it, else before another number of its sentence;
-        an end after."""
+    def in_order(self, mentions: list[Mention], role: str, other) -> list[Mention]:
+        """The mentions one end of a range (`role`: "start" or "end") can take: a start is
+        stated before `other`, the other end's value, once the call gave it, else before
+        another number of its sentence; an end after."""
         def other_end(m, o):  # the other end's value, or a number of the same sentence
             return o.at >= 0 and (o.sentence == m.sentence if other is None else
                                   isinstance(other, (int, float)) and other in o.readings)
-        before = end == "start"
+        before = role == "start"
         return [m for m in mentions if m.at < 0 or any(
             other_end(m, o) and (o.at > m.at if before else o.at < m.at) for o in self.mentions)]
 
