@@ -591,9 +591,10 @@ class Fields:
         others = [(n, s) for n, s, _ in self.fields if n != name]
         rivals = frozenset(str(c).lower() for _, s in others
                            for c in s.get("enum") or s.get("items", {}).get("enum") or ())
-        pair = range_pair(name, [n for n, _ in others])
+        names = tuple(n for n, _ in others)
+        pair = range_pair(name, names)
         return self.ground.frame(schema, [v for _, v in self.values], name=name,
-                                 others=tuple(n for n, _ in others), rivals=rivals,
+                                 others=names, rivals=rivals,
                                  bound=pair and (pair[0], dict(self.values).get(pair[1])))
 
     def key_choice(self, closing=False) -> Choice:
@@ -889,13 +890,16 @@ def clause_key(clause: str) -> str:
     return " ".join(clause.lower().split()).strip("\"'")
 
 
-def _owned_clauses(text: str, owners: tuple) -> list[tuple[int, int, str | None]]:
-    """Where `text`'s clauses lie, each with the tool it is about (None: none)."""
+@functools.lru_cache(maxsize=256)
+def _owned_clauses(text: str, owners: tuple) -> tuple[tuple[int, int, str | None], ...]:
+    """Where `text`'s clauses lie, each with the tool it is about (None: none). Cached: a
+    call the rules ask for reads them at each name the decoder tries."""
     about = dict(owners)
-    return [(a, b, about.get(clause_key(text[a:b]))) for a, b in _spans(text, _CLAUSE_BREAK, 3)]
+    return tuple((a, b, about.get(clause_key(text[a:b])))
+                 for a, b in _spans(text, _CLAUSE_BREAK, 3))
 
 
-def _away_from_others(text: str, clauses: list, tool: str) -> frozenset | None:
+def _away_from_others(text: str, clauses: tuple, tool: str) -> frozenset | None:
     """The positions of `text` outside the clauses about a tool other than `tool` (a clause
     that says "the same" is no other tool's); None when there are no such clauses."""
     away = {at for a, b, owner in clauses if owner not in (None, tool)
@@ -1209,7 +1213,8 @@ _RANGE_ENDS = (("start", "end"), ("from", "to"), ("min", "max"), ("lower", "uppe
                ("begin", "end"))
 
 
-def range_pair(name: str, others) -> tuple[str, str] | None:
+@functools.lru_cache(maxsize=1024)
+def range_pair(name: str, others: tuple) -> tuple[str, str] | None:
     """Whether argument `name` is one end of a range with one of `others` ("start_year" and
     "end_year", "min_price" and "max_price"): ("start" or "end", the other end's name)."""
     for start, end in _RANGE_ENDS:
