@@ -936,6 +936,10 @@ def outside_cases(text: str, call: int) -> frozenset | None:
     return frozenset(range(len(text))) - away
 
 
+# A formula a clause gives ("of sin(x)", "the function 3x^2 - 2x + 1").
+_FORMULA = re.compile(r"\b[a-z]\w*\(\s*-?[a-z]\b|(?<!/)\b\d*[a-z]\s*\^\s*\d")
+
+
 @functools.lru_cache(maxsize=256)
 def outside_others(text: str, tool: str, owners: tuple) -> frozenset | None:
     """Where in `text` a value of a call of `tool` may start: outside the clauses about
@@ -948,7 +952,7 @@ def outside_others(text: str, tool: str, owners: tuple) -> frozenset | None:
     clauses = _owned_clauses(text, owners)
     own = [text[a:b] for a, b, owner in clauses if owner == tool]
     if not own or any(_SAME.search(c.lower()) for c in own) or \
-            not any(names_in(c) or _quoted(c) for c in own):
+            not any(names_in(c) or _quoted(c) or _FORMULA.search(c) for c in own):
         return None
     return _away_from_others(text, clauses, tool)
 
@@ -1200,8 +1204,9 @@ def stated_numbers(text: str) -> tuple[list[Mention], list[Mention]]:
     return digits, words
 
 
-# Where a sentence ends: not at "Inc. (AAPL)" or "Dr. smith".
-_NEXT_SENTENCE = re.compile(r"(?<=[a-z0-9)'\"%]{2}[.?!])\s+(?=[A-Z\"'])")
+# Where a sentence ends: not at "Inc. (AAPL)" or "Dr. smith", but at "from -2 to 2. Also"
+# (a number's one digit; not a list's "\n2. Find").
+_NEXT_SENTENCE = re.compile(r"(?:(?<=[a-z0-9)'\"%]{2}[.?!])|(?<= \d[.?!]))\s+(?=[A-Z\"'])")
 
 
 def sentence_at(text: str, at: int) -> int:

@@ -1483,6 +1483,28 @@ def test_a_call_takes_no_text_from_a_clause_about_another_tool():
     assert after(' flight(to="Seattle"); hotel(city="Seattle")\n', vague, keys).finished
 
 
+def test_a_clause_that_gives_its_own_formula_keeps_the_other_clauses_formula_out():
+    """BFCL's parallel_multiple_19: "from -2 to 2. Also" ends a sentence after one digit."""
+    integral = {"type": "dict", "properties": {
+        "function": {"type": "string"}, "lower_limit": {"type": "number"},
+        "upper_limit": {"type": "number"}}, "required": ["function", "lower_limit", "upper_limit"]}
+    tools = tools_from_definitions([{"name": "gaussian", "parameters": integral},
+                                    {"name": "definite", "parameters": integral}])
+    request = ("Perform Gaussian integral of the function exp(-x^2) from -2 to 2. "
+               "Also calculate the definite integral from 0 to 3.1416 of sin(x).")
+    assert sentence_at(request, request.index("0 to")) == 1
+    owners = {"perform gaussian integral of the function exp(-x^2) from -2 to 2.": "gaussian",
+              "also calculate the definite integral from 0 to 3.1416 of sin(x).": "definite"}
+    m = Matcher.for_decision(tools, max_calls=2, ground=Grounding(request, owners=owners))
+    first = ' gaussian(function="exp(-x^2)", lower_limit=-2, upper_limit=2); '
+    assert m.feed(first + 'definite(function="exp') is None
+    assert m.feed(first + 'definite(function="sin(x)", lower_limit=0, upper_limit=3.1416)\n'
+                  ).finished
+    # a list's numbers start no sentence of their own ("\n2. Find ...")
+    listed = "Two tasks:\n1. Find the area.\n2. Find the volume."
+    assert sentence_at(listed, listed.index("area")) == 0
+
+
 def test_a_number_in_words_counts_what_follows_it():
     tools = _tool(adults={"type": "integer"}, children={"type": "integer"})
     m = Matcher.for_decision(tools, ground=Grounding("A room for two adults and one child"))
