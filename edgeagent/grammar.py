@@ -1597,14 +1597,16 @@ class Grounding:
             self.moves_left(calls) or self.both_left(calls)
 
     def owning_unused(self, calls) -> set:
-        """The tools of the clauses that state a number (in digits) no call has used yet: a
-        call the rules ask for takes it up ("..., and then the stock forecast for Microsoft
-        for the next 45 days ..." after calls for 30, 7 and 14 days)."""
+        """The tool of the clause that states the first number (in digits) no call has used
+        yet: a call the rules ask for takes it up ("..., and then the stock forecast for
+        Microsoft for the next 45 days ..." after calls for 30, 7 and 14 days), in the
+        request's order (a hotel in Rome "for 3 nights" before a car there "for 5 days")."""
         if not self.owners:
             return set()
         clauses = _owned_clauses(self.source, self.owners)
-        return {owner for m in self.unused(self.in_digits, arguments_of(calls))
-                for a, b, owner in clauses if owner and a <= m.at < b}
+        owning = [(m.at, owner) for m in self.unused(self.in_digits, arguments_of(calls))
+                  for a, b, owner in clauses if owner and a <= m.at < b]
+        return {min(owning)[1]} if owning else set()
 
     def moves_left(self, calls) -> bool:
         """Whether the request starts a move from a name that no call of the last call's

@@ -1551,13 +1551,14 @@ def test_a_call_the_rules_ask_for_is_of_the_tool_whose_clause_states_an_unused_n
               "then the stock forecast for microsoft for 45 days.": "stock",
               "the weather in boston for 7 days": "weather",
               "then in denver for 14 days.": "weather"}
-    calls = ' stock(company="Apple", days=30); weather(city="Boston", days=7); ' \
-            'weather(city="Denver", days=14); '
-
     m = Matcher.for_decision(tools, max_calls=4, ground=Grounding(request, owners=owners))
-    assert m.feed(calls[:-2] + "\n") is None                    # 45 is left: one call more
-    assert m.feed(calls + "weather(") is None                    # and in a stock clause
-    assert m.feed(calls + 'stock(company="Microsoft", days=45)\n').finished
+    # numbers are left in clauses about both tools: the call is for the one stated first
+    assert m.feed(' stock(company="Apple", days=30); weather(') is None
+    calls = ' stock(company="Apple", days=30); stock(company="Microsoft", days=45); ' \
+            'weather(city="Boston", days=7); '
+    assert m.feed(calls[:-2] + "\n") is None                    # 14 is left: one call more
+    assert m.feed(calls + 'weather(city="Denver", days=14)\n').finished
+    assert m.feed(' weather(city="Boston", days=7); stock(') is not None  # a first call is free
 
 
 def test_a_later_call_takes_a_number_named_for_it_that_no_call_took():
