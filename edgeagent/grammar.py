@@ -1761,7 +1761,7 @@ class Grounding:
         elsewhere in the request, a comma, "and", "or" or a sentence's end away: the word that
         leads the value ("between New York and Washington DC, and between Los Angeles and San
         Francisco"; "USD to AUD and USD to CAD") or the noun right after it ("the Darwin model,
-        and ... the Lamarck model")."""
+        and ... the Lamarck model", whichever of them the call took)."""
         said = said_in(calls)
 
         def unsaid(name: re.Match, place: tuple[int, int]) -> bool:
@@ -1782,7 +1782,8 @@ class Grounding:
                 noun = _NOUN_AFTER.match(self.source, m.end())
                 if noun and noun.group(1) not in _NOT_NOUNS:
                     after = re.compile("(" + _NAME.pattern + r")['\"]?\s+" + noun.group(1) + r"\b")
-                    if any(unsaid(n, m.span()) for n in after.finditer(self.source, m.end())):
+                    if any(unsaid(n, m.span()) for n in after.finditer(self.source)
+                           if n.start() != m.start()):
                         return True
         return False
 

@@ -843,6 +843,10 @@ def test_a_decision_goes_on_while_the_noun_after_a_value_follows_another_name():
     alone = _after(tools, "The rate for the African Elephant using the Darwin model",
                    ' f(species="African Elephant", model="Darwin")')
     assert alone.feed("\n").finished                           # no other name says "model"
+    lamarck_first = _after(
+        tools, "The rate for the African Elephant using the Darwin model, and with the Lamarck "
+        "model", ' f(species="African Elephant", model="Lamarck")')
+    assert lamarck_first.feed("\n") is None                    # and the one before it is left
 
 
 def test_an_abbreviation_dot_does_not_end_a_list():
