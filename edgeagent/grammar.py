@@ -936,7 +936,7 @@ def outside_cases(text: str, call: int) -> frozenset | None:
     return frozenset(range(len(text))) - away
 
 
-# A formula a clause gives ("of sin(x)", "the function 3x^2 - 2x + 1").
+# A formula a clause gives ("of sin(x)", "the function 3x^2 - 2x + 1"), not a unit's "s^2".
 _FORMULA = re.compile(r"\b[a-z]\w*\(\s*-?[a-z]\b|(?<!/)\b\d*[a-z]\s*\^\s*\d")
 
 
@@ -944,7 +944,8 @@ _FORMULA = re.compile(r"\b[a-z]\w*\(\s*-?[a-z]\b|(?<!/)\b\d*[a-z]\s*\^\s*\d")
 def outside_others(text: str, tool: str, owners: tuple) -> frozenset | None:
     """Where in `text` a value of a call of `tool` may start: outside the clauses about
     another tool, when a clause about `tool` names a subject of its own ("Book a flight from
-    Seattle to Boston and a hotel in Boston": not "Seattle" for the hotel); None (anywhere)
+    Seattle to Boston and a hotel in Boston": not "Seattle" for the hotel) or gives a formula
+    ("the definite integral ... of sin(x)": not "exp(-x^2)" of the other clause); None (anywhere)
     when it refers back ("on the same platform") or names nothing ("and also the interest
     coverage ratio"). A clause that says "the same" is no other tool's ("then do the same for
     Hinduism"). `owners`: (clause_key, tool) pairs. Cached: the decoder builds a value's frame
