@@ -845,9 +845,11 @@ _AND_OR = re.compile(r"\b(?:and|or)\b|&")
 _LIST_GOES_ON = re.compile(r"(?:[^.;:?!]|\.(?=,)){0,60}?(?:,\s*|\s+)(?:and|or)\s")  # "LLC., and"
 
 
-# Where a request moves on to another task: a new sentence, or "then", "also", "after that".
-_TASK_BREAK = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'])|,?\s+(?:and then|then|and also|also)\s+|"
-                         r",?\s*\b(?:also|then|after that|next(?=,)|finally|lastly)\b,?\s*",
+# Where a request moves on to another task: a new sentence (its capital taken as written, not
+# "sq ft. in New York"), or "then", "also", "after that", "followed by".
+_TASK_BREAK = re.compile(r"(?<=[.?!])\s+(?=(?-i:[A-Z\"']))|,?\s+(?:and then|then|and also|also)\s+|"
+                         r",?\s*\b(?:also|then|after that|followed by|next(?=,)|finally|"
+                         r"lastly)\b,?\s*",
                          re.IGNORECASE)
 
 

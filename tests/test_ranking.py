@@ -58,6 +58,11 @@ def test_a_request_of_several_tasks_asks_for_two_calls(gate):
                          "of Magna Carta in history?") == [
         "What was the Treaty of Paris about?", "what was the importance of Magna Carta in history?"]
     assert len(request_tasks("The population of elephants in the next 5 years, please.")) == 1
+    # an abbreviation's full stop ends no task; "followed by" begins one
+    assert len(request_tasks("The price of a house of 3000 sq ft. in location New York and "
+                             "4000 sq ft. in Los Angeles.")) == 1
+    assert request_tasks("A trip to Paris, followed by a trip to Rome.") == [
+        "A trip to Paris", "a trip to Rome."]
     assert gate("What is the weather forecast in Oslo? Then the forecast for Bergen, "
                 "please.").min_calls == 2
     assert gate("What is the weather forecast in Oslo and Bergen today?").min_calls == 1
