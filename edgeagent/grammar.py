@@ -403,9 +403,14 @@ def word_starts(part: str, text: str) -> Iterator[int]:
 
 
 def _frames(text: str, at: int) -> bool:
-    """Whether the word at `at` frames the request ("Can you ...") outside quotes."""
+    """Whether the word at `at` frames the request ("Can you ...") or a name in it (the "the"
+    of "the Treaty of Paris"), outside quotes."""
     word = _WORD.match(text, at)
-    return bool(word) and word.group().lower() in _FRAMING and not _in_quotes(text, at)
+    return bool(word) and (word.group().lower() in _FRAMING or _THE_NAME.match(text, at)) \
+        and not _in_quotes(text, at)
+
+
+_THE_NAME = re.compile(r"the\s+[A-Z]")
 
 
 _WORD = re.compile(r"[\w']+")

@@ -943,6 +943,9 @@ def test_a_value_does_not_start_with_a_word_that_frames_the_request():
     m = Matcher.for_decision(tools, ground=Grounding("Can you check 'Can you hear me' for me?"))
     assert m.feed(' f(text="Can you check') is None              # the request's own words
     assert m.feed(' f(text="Can you hear me")\n').finished       # quoted: a value
+    name = Matcher.for_decision(tools, ground=Grounding("What was the Treaty of Paris about?"))
+    assert name.feed(' f(text="the Treaty') is None               # "the" is not the name's
+    assert name.feed(' f(text="Treaty of Paris")\n').finished
 
 
 def test_a_list_of_choices_holds_each_choice_the_request_lists_together():
