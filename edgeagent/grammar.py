@@ -2326,8 +2326,11 @@ class Grounding:
         if kind in ("integer", "number"):
             left = self.numbers_left(schema, name, used)
             named = labelled(left, name) if self.names_argument(name) else []
-            if self.beside_used(named, used):
-                return True  # "a sine wave of 5 Hz ... with an amplitude of 2"
+            if self.beside_used(named, used) or self.beside_used(self.counting(left, schema),
+                                                                  used):
+                return True  # "a sine wave of 5 Hz ... with an amplitude of 2"; "top 5 players"
+        if kind == "string" and not schema.get("enum") and self.quoted_for(name, used):
+            return True  # "a flight from 'New York' ..., and I prefer the time to be '10:00AM'"
         if self.earlier or len(self.per_sentence) > 1:
             return False  # a request of several calls may give it to only some of them
         if kind in ("integer", "number"):
@@ -2360,6 +2363,28 @@ class Grounding:
         before = role == "start"
         return [m for m in mentions if m.at < 0 or any(
             other_end(m, o) and (o.at > m.at if before else o.at < m.at) for o in self.mentions)]
+
+    def quoted_for(self, name: str, used) -> bool:
+        """Whether a task that says every value the call has `used` quotes a text that a word
+        of the argument's name leads, among the four words before it ("the date of 'next
+        friday'"), and that no call has given."""
+        texts = [self.as_written(v).lower() for v in strings_in(list(used)) if v]
+        numbers = numbers_in([v for v in used if not isinstance(v, str)])
+        if not used:
+            return False
+        given = said_among([*used, *(v for c in arguments_of(self.earlier) for v in c.values())])
+        own = name_words(name)
+        for a, b in task_spans(self.source):
+            if not all(t in self.text[a:b] for t in texts) or not all(
+                    any(n in m.readings and a <= m.at < b for m in self.mentions)
+                    for n in numbers):
+                continue
+            for m in _quoted(self.source):
+                lead = re.findall(r"[a-z]+", self.text[a:m.start()])[-4:]
+                if a <= m.start() < b and m.group()[1:-1].lower() not in given and any(
+                        same_word(w, said) for w in own for said in lead):
+                    return True
+        return False
 
     def beside_used(self, mentions: list[Mention], used) -> bool:
         """Whether one of these mentions is in a sentence where the call has `used` a number,

@@ -1634,6 +1634,32 @@ def test_an_optional_number_named_beside_the_calls_own_numbers_is_asked_for():
     text = "With a minimum humidity of 60%? Lastly, London for 7 days."
     assert sentence_at(text, text.index("7")) == 1
 
+def test_an_optional_value_its_task_names_is_asked_for_in_a_request_of_several_tasks():
+    """A text quoted after the argument's name, or a number that counts what the argument
+    counts, in the task of the call's values: a later call may not leave it out."""
+    films = _tool(actor={"type": "string"})
+    flights = {"name": "book", "description": "", "parameters": {"type": "dict", "properties": {
+        "origin": {"type": "string"}, "destination": {"type": "string"},
+        "time": {"type": "string"}}, "required": ["origin", "destination"]}}
+    tools = films + tools_from_definitions([flights])
+    request = ("Find the films of 'Tom Hanks'. Lastly, book a flight from 'Paris' to 'Rome', "
+               "and I prefer the time to be around '10:00AM'.")
+    m = Matcher.for_decision(tools, 4, ground=Grounding(request))
+    call = ' f(actor="Tom Hanks"); book(origin="Paris", destination="Rome"'
+    assert m.feed(call + ')') is None
+    assert m.feed(call + ', time="10:00AM")\n').finished
+    assert Matcher.for_decision(tools, 4, ground=Grounding(request.replace(
+        "the time to be around ", ""))).feed(call + ')') is not None  # no name leads it
+    players = _tool_with({"city": {"type": "string"}, "rating": {"type": "integer"},
+                          "number_of_players": {"type": "integer",
+                                                "description": "Number of players to get"}},
+                         ["city", "rating"])
+    m = _after(players, "Find the chess players in 'Denver' rated 2000. Second, the top 5 "
+                        "chess players in 'Boston' rated 2500.",
+               ' f(city="Denver", rating=2000); f(city="Boston", rating=2500')
+    assert m.feed(')') is None
+    assert m.feed(', number_of_players=5)\n').finished
+
 
 def test_a_range_starts_at_the_number_stated_first():
     tools = _tool(subject={"type": "string"}, from_year={"type": "integer"},
