@@ -2322,15 +2322,18 @@ class Grounding:
         counts what it is the number of."""
         kind = schema.get("type")
         if schema.get("enum"):  # "important Wars": category="Wars", in a request of one task
-            return self.one_task and not self.earlier and bool(self.stated_enum(schema))
+            if self.one_task and not self.earlier:
+                return bool(self.stated_enum(schema))
+            return self.said_in_call_task(self.stated_enum(schema), used, name)
         if kind in ("integer", "number"):
             left = self.numbers_left(schema, name, used)
             named = labelled(left, name) if self.names_argument(name) else []
             if self.beside_used(named, used) or self.beside_used(self.counting(left, schema),
                                                                   used):
                 return True  # "a sine wave of 5 Hz ... with an amplitude of 2"; "top 5 players"
-        if kind == "string" and not schema.get("enum") and self.quoted_for(name, used):
-            return True  # "a flight from 'New York' ..., and I prefer the time to be '10:00AM'"
+        if kind == "string" and (self.quoted_for(name, used) or self.said_in_call_task(
+                self.described_choices(schema), used)):
+            return True  # "I prefer the time to be around '10:00AM'"; "in the field of Physics"
         if self.earlier or len(self.per_sentence) > 1:
             return False  # a request of several calls may give it to only some of them
         if kind in ("integer", "number"):
@@ -2364,27 +2367,35 @@ class Grounding:
         return [m for m in mentions if m.at < 0 or any(
             other_end(m, o) and (o.at > m.at if before else o.at < m.at) for o in self.mentions)]
 
-    def quoted_for(self, name: str, used) -> bool:
-        """Whether a task that says every value the call has `used` quotes a text that a word
-        of the argument's name leads, among the four words before it ("the date of 'next
-        friday'"), and that no call has given."""
+    def call_tasks(self, used) -> list[tuple[int, int]]:
+        """Where the tasks lie that say every value the call has `used` (none before it has
+        used one)."""
+        if not used:
+            return []
         texts = [self.as_written(v).lower() for v in strings_in(list(used)) if v]
         numbers = numbers_in([v for v in used if not isinstance(v, str)])
-        if not used:
-            return False
+        return [(a, b) for a, b in task_spans(self.source)
+                if all(t in self.text[a:b] for t in texts) and all(
+                    any(n in m.readings and a <= m.at < b for m in self.mentions)
+                    for n in numbers)]
+
+    def quoted_for(self, name: str, used) -> bool:
+        """Whether the call's task quotes a text that a word of the argument's name leads,
+        among the four words before it ("the date of 'next friday'"), and no call gave."""
         given = said_among([*used, *(v for c in arguments_of(self.earlier) for v in c.values())])
         own = name_words(name)
-        for a, b in task_spans(self.source):
-            if not all(t in self.text[a:b] for t in texts) or not all(
-                    any(n in m.readings and a <= m.at < b for m in self.mentions)
-                    for n in numbers):
-                continue
-            for m in _quoted(self.source):
-                lead = re.findall(r"[a-z]+", self.text[a:m.start()])[-4:]
-                if a <= m.start() < b and m.group()[1:-1].lower() not in given and any(
-                        same_word(w, said) for w in own for said in lead):
-                    return True
-        return False
+        return any(a <= m.start() < b and m.group()[1:-1].lower() not in given and any(
+            same_word(w, said) for w in own
+            for said in re.findall(r"[a-z]+", self.text[a:m.start()])[-4:])
+            for a, b in self.call_tasks(used) for m in _quoted(self.source))
+
+    def said_in_call_task(self, values: list, used, name: str = "") -> bool:
+        """Whether the call's task says one of `values` that no call gave, and a word of the
+        argument's `name` when one is given ("with an Emergency department")."""
+        given = said_among([*used, *(v for c in arguments_of(self.earlier) for v in c.values())])
+        return any(str(v).lower() in self.text[a:b] and str(v).lower() not in given and (
+            not name or any(w in self.text[a:b] for w in name_words(name)))
+            for a, b in self.call_tasks(used) for v in values)
 
     def beside_used(self, mentions: list[Mention], used) -> bool:
         """Whether one of these mentions is in a sentence where the call has `used` a number,

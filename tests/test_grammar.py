@@ -1659,6 +1659,21 @@ def test_an_optional_value_its_task_names_is_asked_for_in_a_request_of_several_t
                ' f(city="Denver", rating=2000); f(city="Boston", rating=2500')
     assert m.feed(')') is None
     assert m.feed(', number_of_players=5)\n').finished
+    hospitals = _tool_with({"city": {"type": "string"}, "radius": {"type": "integer"},
+                            "department": {"type": "string", "enum": ["Emergency", "Cardiology"]},
+                            "field": {"type": "string", "description": "such as 'Physics'"}},
+                           ["city", "radius"])
+    request = "First, a hospital in 'Denver' within 5 km. Also, those in 'Boston' within 10 km, "
+    m = _after(hospitals, request + "with an Emergency department.",
+               ' f(city="Denver", radius=5); f(city="Boston", radius=10')
+    assert m.feed(')') is None                        # the choice and the argument's name
+    assert m.feed(', department="Emergency")\n').finished
+    assert _after(hospitals, request + "with Emergency care.",
+                  ' f(city="Denver", radius=5); f(city="Boston", radius=10)') is not None
+    m = _after(hospitals, request + "for Physics.",
+               ' f(city="Denver", radius=5); f(city="Boston", radius=10')
+    assert m.feed(')') is None                        # a value the description names
+    assert m.feed(', field="Physics")\n').finished
 
 
 def test_a_range_starts_at_the_number_stated_first():
