@@ -2334,6 +2334,8 @@ class Grounding:
         if kind == "string" and (self.quoted_for(name, used) or self.said_in_call_task(
                 self.described_choices(schema), used)):
             return True  # "I prefer the time to be around '10:00AM'"; "in the field of Physics"
+        if kind == "boolean" and self.said_in_call_task([" ".join(name_words(name))], used):
+            return True  # "..., then book a direct flight from 'Los Angeles'": direct_flight=
         if self.earlier or len(self.per_sentence) > 1:
             return False  # a request of several calls may give it to only some of them
         if kind in ("integer", "number"):

@@ -1674,6 +1674,12 @@ def test_an_optional_value_its_task_names_is_asked_for_in_a_request_of_several_t
                ' f(city="Denver", radius=5); f(city="Boston", radius=10')
     assert m.feed(')') is None                        # a value the description names
     assert m.feed(', field="Physics")\n').finished
+    flights = _tool_with({"origin": {"type": "string"}, "direct_flight": {"type": "boolean"}},
+                         ["origin"])
+    m = _after(flights, "First, a flight from 'Rome'. Then book a direct flight from 'Paris'.",
+               ' f(origin="Rome"); f(origin="Paris"')
+    assert m.feed(')') is None                        # the flag's name
+    assert m.feed(', direct_flight=True)\n').finished
 
 
 def test_a_range_starts_at_the_number_stated_first():
