@@ -1674,10 +1674,11 @@ def test_an_optional_value_its_task_names_is_asked_for_in_a_request_of_several_t
                ' f(city="Denver", radius=5); f(city="Boston", radius=10')
     assert m.feed(')') is None                        # a value the description names
     assert m.feed(', field="Physics")\n').finished
-    flights = _tool_with({"origin": {"type": "string"}, "direct_flight": {"type": "boolean"}},
-                         ["origin"])
-    m = _after(flights, "First, a flight from 'Rome'. Then book a direct flight from 'Paris'.",
-               ' f(origin="Rome"); f(origin="Paris"')
+    flights = _tool_with({"origin": {"type": "string"}, "seats": {"type": "integer"},
+                          "direct_flight": {"type": "boolean"}}, ["origin", "seats"])
+    m = _after(flights, "First, a flight from 'Rome' for 2 people. Then book a direct flight "
+                        "from 'Paris' for 3 people.", ' f(origin="Rome", seats=2); '
+                                                      'f(origin="Paris", seats=3')
     assert m.feed(')') is None                        # the flag's name
     assert m.feed(', direct_flight=True)\n').finished
 
