@@ -2381,10 +2381,14 @@ class Grounding:
                     any(n in m.readings and a <= m.at < b for m in self.mentions)
                     for n in numbers)]
 
+    def said_by_calls(self, used) -> str:
+        """The texts the call has `used` and the decision's earlier calls gave, lower-cased."""
+        return said_among([*used, *(v for c in arguments_of(self.earlier) for v in c.values())])
+
     def quoted_for(self, name: str, used) -> bool:
         """Whether the call's task quotes a text that a word of the argument's name leads,
         among the four words before it ("the date of 'next friday'"), and no call gave."""
-        given = said_among([*used, *(v for c in arguments_of(self.earlier) for v in c.values())])
+        given = self.said_by_calls(used)
         own = name_words(name)
         return any(a <= m.start() < b and m.group()[1:-1].lower() not in given and any(
             same_word(w, said) for w in own
@@ -2394,7 +2398,7 @@ class Grounding:
     def said_in_call_task(self, values: list, used, name: str = "") -> bool:
         """Whether the call's task says one of `values` that no call gave, and a word of the
         argument's `name` when one is given ("with an Emergency department")."""
-        given = said_among([*used, *(v for c in arguments_of(self.earlier) for v in c.values())])
+        given = self.said_by_calls(used)
         return any(str(v).lower() in self.text[a:b] and str(v).lower() not in given and (
             not name or any(w in self.text[a:b] for w in name_words(name)))
             for a, b in self.call_tasks(used) for v in values)
